@@ -1,0 +1,60 @@
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { clampRange, type Reader } from './reader.js';
+
+/**
+ * A Reader over a file on disk, opened read-only. Where the OS allows it (Linux, owner or root)
+ * the file is opened with O_NOATIME so that reading evidence does not change its access time.
+ */
+export class FileReader implements Reader {
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly size: number,
+    readonly path: string,
+    /** Whether the access time is protected (O_NOATIME took effect). */
+    readonly noAtime: boolean,
+  ) {}
+
+  static async open(path: string): Promise<FileReader> {
+    const { handle, noAtime } = await openReadOnly(path);
+    try {
+      const st = await handle.stat();
+      if (!st.isFile()) throw Object.assign(new Error(`not a regular file: ${path}`), { code: 'EISDIR' });
+      return new FileReader(handle, st.size, path, noAtime);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const r = clampRange(this.size, offset, length);
+    if (r.length === 0) return new Uint8Array(0);
+    const buf = new Uint8Array(r.length);
+    let got = 0;
+    while (got < r.length) {
+      const { bytesRead } = await this.handle.read(buf, got, r.length - got, r.start + got);
+      if (bytesRead === 0) break; // the file shrank under us: short read, never past the data
+      got += bytesRead;
+    }
+    return got === r.length ? buf : buf.subarray(0, got);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+const NOATIME: number = (constants as Record<string, number>)['O_NOATIME'] ?? 0;
+
+/** Open read-only, asking for O_NOATIME and falling back where the kernel refuses it (EPERM). */
+export async function openReadOnly(path: string): Promise<{ handle: FileHandle; noAtime: boolean }> {
+  if (NOATIME !== 0) {
+    try {
+      return { handle: await open(path, constants.O_RDONLY | NOATIME), noAtime: true };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+    }
+  }
+  return { handle: await open(path, constants.O_RDONLY), noAtime: false };
+}
