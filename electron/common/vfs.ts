@@ -84,3 +84,13 @@ export function dirName(path: string): string {
   parts.pop();
   return '/' + parts.join('/');
 }
+
+/**
+ * The earliest time a file is known to have existed here. In a copied folder the birth time is the
+ * copy's, later than the preserved modification time, so the earlier of the two is the better
+ * estimate of when it arrived on the host.
+ */
+export function earliestTime(e: Pick<FileEntry, 'created' | 'modified'>): string | null {
+  const ts = [e.created, e.modified].filter((t): t is string => t !== null).sort();
+  return ts[0] ?? null;
+}

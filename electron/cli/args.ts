@@ -1,0 +1,82 @@
+/** Command-line parsing for `3cx-triage` (contract.md § Command line). Small and strict. */
+export class UsageError extends Error {}
+
+export interface ParsedArgs {
+  command: 'scan' | 'demo' | 'version' | 'help' | 'ls' | 'cat' | 'hash' | 'dump';
+  positionals: string[];
+  ioc: string[];
+  json: string | null;
+  report: string | null;
+  caseName: string | null;
+  examiner: string | null;
+  workers: number | null;
+  quiet: boolean;
+}
+
+const VALUE_FLAGS = new Set(['--ioc', '--json', '--report', '--case', '--examiner', '--workers']);
+const COMMANDS = new Set(['scan', 'demo', 'ls', 'cat', 'hash', 'dump']);
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const out: ParsedArgs = { command: 'help', positionals: [], ioc: [], json: null, report: null, caseName: null, examiner: null, workers: null, quiet: false };
+  if (argv.length === 0) throw new UsageError('no command given');
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-V') return { ...out, command: 'version' };
+  if (first === '--help' || first === '-h' || first === 'help') return { ...out, command: 'help' };
+  if (!COMMANDS.has(first!)) throw new UsageError(`unknown command '${first}'`);
+  out.command = first as ParsedArgs['command'];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') {
+      out.positionals.push(...rest.slice(i + 1));
+      break;
+    }
+    if (a === '--quiet' || a === '-q') {
+      out.quiet = true;
+      continue;
+    }
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    if (VALUE_FLAGS.has(flag)) {
+      const value = eq > 0 ? a.slice(eq + 1) : rest[++i];
+      if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
+      switch (flag) {
+        case '--ioc': out.ioc.push(value); break;
+        case '--json': out.json = value; break;
+        case '--report': out.report = value; break;
+        case '--case': out.caseName = value; break;
+        case '--examiner': out.examiner = value; break;
+        case '--workers': {
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--workers takes a whole number from 1 to 64');
+          out.workers = n;
+          break;
+        }
+      }
+      continue;
+    }
+    if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
+    out.positionals.push(a);
+  }
+  if (out.command === 'scan' && out.positionals.length === 0) throw new UsageError('scan needs at least one evidence path');
+  if (out.command === 'demo' && out.positionals.length > 0) throw new UsageError('demo takes no evidence paths');
+  if (out.command === 'demo' && out.ioc.length > 0) throw new UsageError('demo takes no --ioc');
+  return out;
+}
+
+export const HELP = `3cx-triage — offline triage for the 2023 3CX supply-chain compromise
+
+Usage:
+  3cx-triage scan <evidence>... [--ioc FILE]... [--json OUT.json] [--report OUT.html|OUT.pdf]
+                  [--case NAME] [--examiner NAME] [--workers N] [--quiet]
+  3cx-triage demo [--json OUT.json] [--report OUT.html|OUT.pdf]
+  3cx-triage --version | --help
+
+  <evidence>   a live folder (mounted Windows volume, macOS root, user profile); archives and
+               disk images are detected and listed (support arrives in later versions)
+  --ioc FILE   extra indicators: CSV "type,value,description" or the app's JSON pack (repeatable)
+  --json OUT   write the result document (contract scan@1); "-" for stdout
+  --quiet      no progress on stderr
+
+Exit status: 0 the scan ran to the end (whatever it found); 2 usage error or bad --ioc pack;
+1 nothing could run. The evidence is opened read-only and never written to.
+`;

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/** `3cx-triage`: the scriptable face of the engine (shared/design/contract.md). */
+import { writeFile } from 'node:fs/promises';
+import { Engine, toolVersion } from '../engine/engine.js';
+import { demoEvidencePaths } from '../engine/demo.js';
+import { HELP, parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { progressPrinter } from './progress-printer.js';
+import { summarise } from './summary.js';
+import { writeReport } from './report-output.js';
+
+async function main(argv: string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`3cx-triage: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    throw err;
+  }
+  switch (args.command) {
+    case 'version':
+      process.stdout.write(`3cx-triage ${await toolVersion()}\n`);
+      return 0;
+    case 'help':
+      process.stdout.write(HELP);
+      return 0;
+    case 'scan':
+    case 'demo':
+      return scan(args);
+    default:
+      process.stderr.write(`3cx-triage: '${args.command}' is not available in this version yet\n`);
+      return 2;
+  }
+}
+
+async function scan(args: ParsedArgs): Promise<number> {
+  const engine = new Engine(args.workers === null ? {} : { workers: args.workers });
+  const paths = args.command === 'demo' ? demoEvidencePaths() : args.positionals;
+  try {
+    await engine.loadIocs(args.ioc); // fail fast on a bad pack, before any evidence is touched
+  } catch (err) {
+    if (err instanceof Error && err.name === 'IocFormatError') {
+      process.stderr.write(`3cx-triage: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const ac = new AbortController();
+  process.once('SIGINT', () => ac.abort());
+  const result = await engine.scan(paths, {
+    iocFiles: args.ioc,
+    caseName: args.caseName ?? (args.command === 'demo' ? 'Demo case' : null),
+    examiner: args.examiner,
+    signal: ac.signal,
+    onProgress: progressPrinter(process.stderr, args.quiet),
+  });
+  const json = JSON.stringify(result, null, 2) + '\n';
+  if (args.json === '-') process.stdout.write(json);
+  else {
+    if (args.json) await writeFile(args.json, json);
+    process.stdout.write(summarise(result));
+  }
+  if (args.report) await writeReport(result, args.report, process.stderr);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`3cx-triage: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

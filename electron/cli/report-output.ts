@@ -1,0 +1,44 @@
+/** `--report OUT.html|OUT.pdf`: HTML always; PDF through a system Chromium in headless print mode. */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ScanResult } from '../common/scan-result.js';
+import { renderHtmlReport } from '../report/html.js';
+
+const CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
+
+export function findChromium(): string | null {
+  const env = process.env['CHROMIUM_PATH'];
+  if (env && existsSync(env)) return env;
+  return CHROMIUMS.find((p) => existsSync(p)) ?? null;
+}
+
+export async function writeReport(result: ScanResult, out: string, log: NodeJS.WritableStream): Promise<void> {
+  const html = renderHtmlReport(result);
+  if (!out.toLowerCase().endsWith('.pdf')) {
+    await writeFile(out, html);
+    return;
+  }
+  const chromium = findChromium();
+  const htmlOut = out.replace(/\.pdf$/i, '.html');
+  if (!chromium) {
+    await writeFile(htmlOut, html);
+    log.write(`3cx-triage: a PDF needs Chromium (set CHROMIUM_PATH); wrote the HTML report to ${htmlOut}\n`);
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), '3cx-report-'));
+  try {
+    const src = join(dir, 'report.html');
+    await writeFile(src, html);
+    const r = spawnSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`, '--no-pdf-header-footer', `--print-to-pdf=${out}`, pathToFileURL(src).href], { stdio: 'ignore', timeout: 120_000 });
+    if (r.status !== 0 || !existsSync(out)) {
+      await writeFile(htmlOut, html);
+      log.write(`3cx-triage: Chromium could not print the PDF; wrote the HTML report to ${htmlOut}\n`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The case API: evidence in, the contract's result document out. A plain object with its
+ * dependencies handed in (assets folder, worker count), so the CLI, the tests and the Electron
+ * utility process all build the same engine.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, resolve as resolvePath } from 'node:path';
+import type { ParseIssue } from '../common/issues.js';
+import { RESULT_SCHEMA, type EvidenceItem, type HostResult, type ResultError, type ScanResult } from '../common/scan-result.js';
+import { PLUGINS, runPlugins, type AppFileRecord } from '../artefacts/index.js';
+import { analyseHost } from '../analysis/host-analysis.js';
+import { digestKey, type Digest } from '../analysis/digests.js';
+import { loadBuiltinIocs, loadIocFile, withExtras, type IocSet } from '../analysis/ioc/index.js';
+import { detectEvidence } from '../evidence/detect.js';
+import { FolderFilesystem } from '../evidence/filesystems/folder.js';
+import { FsTarget } from '../evidence/target.js';
+import { HashPool } from '../hashing/index.js';
+import { ASSETS_DIR, PACKAGE_JSON } from './paths.js';
+import type { ScanProgress } from './progress.js';
+
+export interface ScanOptions {
+  iocFiles?: string[];
+  caseName?: string | null;
+  examiner?: string | null;
+  signal?: AbortSignal;
+  onProgress?: (p: ScanProgress) => void;
+}
+
+export interface EngineOptions {
+  assetsDir?: string;
+  workers?: number;
+}
+
+export async function toolVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export class Engine {
+  constructor(private readonly opts: EngineOptions = {}) {}
+
+  /** Load the built-in indicators plus extra packs; a bad pack throws IocFormatError (file and line). */
+  async loadIocs(iocFiles: readonly string[] = []): Promise<IocSet> {
+    const base = await loadBuiltinIocs(this.opts.assetsDir ?? ASSETS_DIR);
+    const extras = [];
+    for (const f of iocFiles) extras.push({ path: f, ...(await loadIocFile(f)) });
+    return withExtras(base, extras);
+  }
+
+  async scan(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
+    const startedAt = new Date().toISOString();
+    const progress = options.onProgress ?? (() => {});
+    progress({ phase: 'iocs', message: 'loading indicators' });
+    const iocs = await this.loadIocs(options.iocFiles);
+    const evidence: EvidenceItem[] = [];
+    const hosts: HostResult[] = [];
+    const errors: ResultError[] = [];
+    const pool = new HashPool(this.opts.workers === undefined ? {} : { workers: this.opts.workers });
+    try {
+      for (const [i, p] of paths.entries()) {
+        options.signal?.throwIfAborted();
+        const id = `E${i + 1}`;
+        const { item, host } = await this.scanOne(id, `H${hosts.length + 1}`, resolvePath(p), iocs, pool, options);
+        evidence.push(item);
+        if (host) hosts.push(host);
+        for (const e of item.errors) errors.push({ evidenceId: id, ...e });
+      }
+    } finally {
+      await pool.close();
+    }
+    progress({ phase: 'done', message: `${hosts.length} host(s) scanned` });
+    return {
+      schema: RESULT_SCHEMA,
+      tool: { name: '3cx-triage', version: await toolVersion() },
+      iocSet: { name: iocs.name, version: iocs.version, sha256: iocs.sha256, extra: [...iocs.extra] },
+      case: { name: options.caseName ?? null, examiner: options.examiner ?? null },
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      evidence,
+      hosts,
+      errors,
+    };
+  }
+
+  private async scanOne(id: string, hostId: string, path: string, iocs: IocSet, pool: HashPool, options: ScanOptions): Promise<{ item: EvidenceItem; host: HostResult | null }> {
+    const progress = options.onProgress ?? (() => {});
+    progress({ phase: 'open', evidenceId: id, message: `opening ${path}` });
+    const item: EvidenceItem = { id, path, kind: 'folder', sizeBytes: 0, errors: [] };
+    const unreadable = (reason: string, os: HostResult['os'] = 'unknown'): { item: EvidenceItem; host: HostResult } => {
+      item.errors.push({ path: '/', message: reason });
+      const a = analyseHost({ os, records: [], digests: new Map(), iocs, readable: false, unreadableReason: reason });
+      return { item, host: { id: hostId, name: basename(path), os, evidence: [id], ...a } };
+    };
+    let fs: FolderFilesystem;
+    try {
+      const d = await detectEvidence(path);
+      item.kind = d.kind;
+      item.sizeBytes = d.sizeBytes;
+      if (d.kind !== 'folder') return unreadable(`${d.kind} evidence is recognised but cannot be opened by this version yet`);
+      item.layout = 'plain';
+      fs = await FolderFilesystem.open(path);
+    } catch (err) {
+      return unreadable(err instanceof Error ? err.message : String(err));
+    }
+    const target = await FsTarget.create(id, fs);
+    progress({ phase: 'artefacts', evidenceId: id, message: `${target.os} ${target.shape}, ${target.users.length} user profile(s)` });
+    const run = await runPlugins(target, PLUGINS, options.signal);
+    for (const i of run.issues) item.errors.push(issueToError(i));
+    const files = run.records.filter((r): r is AppFileRecord => r.type === 'app-file');
+    progress({ phase: 'hash', evidenceId: id, message: `hashing ${files.length} file(s)`, done: 0, total: files.length });
+    const results = await pool.hashAll(
+      files.map((f) => ({ ref: f.ref, algorithms: ['md5', 'sha1', 'sha256'] })),
+      { ...(options.signal ? { signal: options.signal } : {}), onProgress: (p) => progress({ phase: 'hash', evidenceId: id, message: 'hashing', done: p.jobsDone, total: p.jobsTotal }) },
+    );
+    const digests = new Map<string, Digest>();
+    for (const r of results) {
+      digests.set(digestKey(r.ref.evidenceId, r.ref.path), r);
+      if (r.error) item.errors.push({ path: r.ref.path, message: `hash: ${r.error}` });
+    }
+    progress({ phase: 'analyse', evidenceId: id, message: 'analysing' });
+    const a = analyseHost({ os: target.os, records: run.records, digests, iocs, readable: true });
+    const name = target.hostName ?? basename(path);
+    return { item, host: { id: hostId, name, os: target.os, evidence: [id], ...a } };
+  }
+}
+
+function issueToError(i: ParseIssue): { path: string; message: string } {
+  const off = i.evidence.within?.offset;
+  return { path: i.evidence.path, message: `${i.parser}: ${i.message}${off !== undefined ? ` (offset 0x${off.toString(16)})` : ''}${i.recovered ? '' : ' [not recovered]'}` };
+}

@@ -1,0 +1,291 @@
+/**
+ * A pool of hash worker threads.
+ *
+ * Plain worker_threads rather than piscina: we need (1) a stream of progress and partial results
+ * from inside a running task, (2) cooperative cancellation of one task so the worker closes its
+ * file handles and stays alive, and (3) a stall watchdog that fails only the stuck worker's jobs.
+ * piscina gives none of these directly (its abort terminates the thread), and the queue it would
+ * replace is a few lines here.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_BATCH_LIMITS, planTasks, totalBytes, type BatchLimits } from './batch.js';
+import { describeError, type Digests } from './digest.js';
+import { REPORT_INTERVAL_MS, type FromWorker, type ToWorker } from './protocol.js';
+import type { HashJob, HashOptions, HashProgress, HashResult } from './types.js';
+
+export interface HashPoolOptions {
+  /** Worker threads; default max(1, availableParallelism() - 1). */
+  workers?: number;
+  /** Worker entry (tests wrap the real one); default ../workers/hash.worker.js next to this file. */
+  workerUrl?: URL;
+  /** A busy worker silent this long is declared hung, terminated and replaced. */
+  stallMs?: number;
+  batch?: Partial<BatchLimits>;
+}
+
+const DEFAULT_WORKER_URL = new URL('../workers/hash.worker.js', import.meta.url);
+/** Tasks sent ahead to one worker, so it never idles for a round-trip between batches. */
+const PIPELINE = 2;
+/** How long a cancelled task may take to wind down before its worker is terminated. */
+const CANCEL_GRACE_MS = 2000;
+/** Workers that die before saying `ready` this many times in a row: the entry itself is broken. */
+const MAX_STARTUP_FAILURES = 3;
+
+interface Run {
+  jobs: readonly HashJob[];
+  results: (HashResult | undefined)[];
+  jobsDone: number;
+  bytesDone: number;
+  bytesTotal: number | null;
+  prefixSha1: boolean;
+  onProgress: ((p: HashProgress) => void) | undefined;
+  lastEmit: number;
+  settled: boolean;
+  resolve: (r: HashResult[]) => void;
+  reject: (e: unknown) => void;
+  detach: () => void;
+}
+
+interface Task { id: number; run: Run; indices: number[]; retry: boolean; cancelled: boolean }
+
+interface Slot { worker: Worker; tasks: Map<number, Task>; lastHeard: number; ready: boolean; exitReason: string | null; exited: Promise<void> }
+
+export class HashPool {
+  private readonly size: number;
+  private readonly workerUrl: URL;
+  private readonly stallMs: number;
+  private readonly limits: BatchLimits;
+  private readonly slots = new Set<Slot>();
+  private readonly runs = new Set<Run>();
+  private queue: Task[] = [];
+  private nextTaskId = 1;
+  private startupFailures = 0;
+  private closed = false;
+  private lastCheck = performance.now();
+  private readonly watchdog: NodeJS.Timeout;
+
+  constructor(opts: HashPoolOptions = {}) {
+    const n = opts.workers ?? availableParallelism() - 1;
+    this.size = Math.max(1, Number.isFinite(n) ? Math.floor(n) : 1);
+    this.workerUrl = opts.workerUrl ?? DEFAULT_WORKER_URL;
+    this.stallMs = opts.stallMs ?? 60_000;
+    this.limits = { ...DEFAULT_BATCH_LIMITS, ...opts.batch };
+    const every = Math.max(10, Math.min(1000, this.stallMs / 4));
+    this.watchdog = setInterval(() => this.checkStalls(every), every).unref();
+  }
+
+  get workerCount(): number {
+    return this.size;
+  }
+
+  hashAll(jobs: readonly HashJob[], opts: HashOptions = {}): Promise<HashResult[]> {
+    if (this.closed) return Promise.reject(new Error('HashPool is closed'));
+    const { signal } = opts;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise<HashResult[]>((resolve, reject) => {
+      const run: Run = {
+        jobs, results: new Array(jobs.length).fill(undefined), jobsDone: 0, bytesDone: 0, bytesTotal: totalBytes(jobs),
+        prefixSha1: opts.prefixSha1 === true, onProgress: opts.onProgress, lastEmit: 0, settled: false, resolve, reject, detach: () => {},
+      };
+      const onAbort = (): void => this.cancelRun(run, abortError(signal!));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      run.detach = () => signal?.removeEventListener('abort', onAbort);
+      this.runs.add(run);
+      for (const t of planTasks(jobs, this.limits)) this.queue.push({ id: this.nextTaskId++, run, indices: t.indices, retry: false, cancelled: false });
+      this.emit(run, true);
+      if (jobs.length === 0) this.finish(run);
+      else this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.watchdog);
+    for (const run of this.runs) this.settle(run, () => run.reject(new Error('HashPool closed while hashing')));
+    this.queue = [];
+    const exits = [...this.slots].map((s) => s.exited);
+    for (const s of this.slots) void s.worker.terminate();
+    await Promise.all(exits);
+  }
+
+  /** Hand queued tasks to the least busy workers, starting workers up to the pool size. */
+  private pump(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      let slot: Slot | undefined;
+      for (const s of this.slots) if (!s.exitReason && (!slot || s.tasks.size < slot.tasks.size)) slot = s;
+      if ((!slot || slot.tasks.size > 0) && this.slots.size < this.size) slot = this.spawn();
+      if (!slot || slot.tasks.size >= PIPELINE) return;
+      const task = this.queue.shift()!;
+      if (task.run.settled) continue;
+      const { run } = task;
+      if (slot.tasks.size === 0) slot.lastHeard = performance.now();
+      slot.tasks.set(task.id, task);
+      slot.worker.ref();
+      const jobs = task.indices.map((index) => ({ index, ref: run.jobs[index]!.ref, algorithms: run.jobs[index]!.algorithms }));
+      try {
+        post(slot.worker, { type: 'task', taskId: task.id, jobs, prefixSha1: run.prefixSha1 });
+      } catch (err) {
+        // An uncloneable ref (a caller bug): those jobs fail, the pool goes on.
+        slot.tasks.delete(task.id);
+        for (const i of task.indices) this.record(run, i, { size: 0, error: `cannot send job to worker: ${describeError(err)}` });
+        this.afterProgress(run);
+      }
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.workerUrl);
+    let onExit: () => void = () => {};
+    const slot: Slot = { worker, tasks: new Map(), lastHeard: performance.now(), ready: false, exitReason: null, exited: new Promise((r) => (onExit = r)) };
+    worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
+    worker.on('error', (err) => (slot.exitReason ??= `hash worker crashed: ${describeError(err)}`));
+    worker.on('messageerror', (err) => (slot.exitReason ??= `hash worker sent an unreadable message: ${describeError(err)}`));
+    worker.on('exit', (code) => {
+      this.onExit(slot, code);
+      onExit();
+    });
+    worker.unref();
+    this.slots.add(slot);
+    return slot;
+  }
+
+  private onMessage(slot: Slot, m: FromWorker): void {
+    slot.lastHeard = performance.now();
+    if (m.type === 'ready') {
+      slot.ready = true;
+      this.startupFailures = 0;
+      return;
+    }
+    const task = slot.tasks.get(m.taskId);
+    if (!task) return;
+    const { run } = task;
+    if (!run.settled) {
+      for (const { index, ...d } of m.results) if (task.indices.includes(index)) this.record(run, index, d);
+      run.bytesDone += m.bytes;
+    }
+    if (m.type === 'done') {
+      slot.tasks.delete(task.id);
+      if (slot.tasks.size === 0) slot.worker.unref();
+      if (!m.cancelled) for (const i of task.indices) this.record(run, i, { size: 0, error: 'hash worker returned no result' });
+    }
+    this.afterProgress(run);
+    this.pump();
+  }
+
+  private onExit(slot: Slot, code: number): void {
+    this.slots.delete(slot);
+    if (this.closed) return;
+    if (!slot.ready) this.startupFailures++;
+    const reason = slot.exitReason ?? `hash worker exited unexpectedly (code ${code})`;
+    const tasks = [...slot.tasks.values()];
+    slot.tasks.clear();
+    for (const t of tasks) this.failTask(t, reason);
+    if (this.startupFailures >= MAX_STARTUP_FAILURES) {
+      const queued = this.queue;
+      this.queue = [];
+      for (const t of queued) this.failTask({ ...t, retry: true }, `hash workers fail to start: ${reason}`);
+    }
+    this.pump();
+  }
+
+  /**
+   * A worker died or hung under this task. A batch is retried file by file (one file probably
+   * caused it, the rest deserve a digest); a lone file gets the error.
+   */
+  private failTask(task: Task, reason: string): void {
+    const { run } = task;
+    if (run.settled) return;
+    const left = task.indices.filter((i) => run.results[i] === undefined);
+    if (left.length > 1 && !task.retry) {
+      const retries = left.map((i) => ({ id: this.nextTaskId++, run, indices: [i], retry: true, cancelled: false }));
+      this.queue.unshift(...retries);
+      return;
+    }
+    for (const i of left) this.record(run, i, { size: 0, error: `${reason} (while hashing this file)` });
+    this.afterProgress(run);
+  }
+
+  private checkStalls(every: number): void {
+    const now = performance.now();
+    // If this thread itself was blocked, workers' messages may still be queued: judge next round.
+    const late = now - this.lastCheck > 2 * every + 50;
+    this.lastCheck = now;
+    if (late) return;
+    for (const s of this.slots) {
+      if (s.tasks.size > 0 && !s.exitReason && now - s.lastHeard > this.stallMs) {
+        s.exitReason = `hash worker stopped responding for ${Math.round(this.stallMs / 1000)} s`;
+        void s.worker.terminate();
+      }
+    }
+  }
+
+  private cancelRun(run: Run, err: Error): void {
+    if (run.settled) return;
+    this.settle(run, () => run.reject(err));
+    this.queue = this.queue.filter((t) => t.run !== run);
+    for (const slot of this.slots) {
+      const mine = [...slot.tasks.values()].filter((t) => t.run === run);
+      for (const t of mine) {
+        t.cancelled = true;
+        post(slot.worker, { type: 'cancel', taskId: t.id });
+      }
+      if (mine.length === 0) continue;
+      setTimeout(() => {
+        if (mine.some((t) => slot.tasks.has(t.id)) && !slot.exitReason) {
+          slot.exitReason = 'hash worker did not stop after a cancel';
+          void slot.worker.terminate();
+        }
+      }, CANCEL_GRACE_MS).unref();
+    }
+  }
+
+  private record(run: Run, index: number, d: Digests): void {
+    if (run.settled || run.results[index] !== undefined) return;
+    run.results[index] = { ref: run.jobs[index]!.ref, ...d };
+    run.jobsDone++;
+  }
+
+  private afterProgress(run: Run): void {
+    if (run.settled) return;
+    if (run.jobsDone === run.jobs.length) this.finish(run);
+    else this.emit(run, false);
+  }
+
+  private finish(run: Run): void {
+    this.emit(run, true);
+    this.settle(run, () => run.resolve(run.results as HashResult[]));
+  }
+
+  private settle(run: Run, how: () => void): void {
+    if (run.settled) return;
+    run.settled = true;
+    run.detach();
+    this.runs.delete(run);
+    how();
+  }
+
+  private emit(run: Run, force: boolean): void {
+    if (!run.onProgress) return;
+    const now = performance.now();
+    if (!force && now - run.lastEmit < REPORT_INTERVAL_MS) return;
+    run.lastEmit = now;
+    const p: HashProgress = { jobsDone: run.jobsDone, jobsTotal: run.jobs.length, bytesDone: run.bytesDone, bytesTotal: run.bytesTotal };
+    try {
+      run.onProgress(p);
+    } catch {
+      // A faulty progress display must not stop the hashing it reports on.
+    }
+  }
+}
+
+function post(worker: Worker, msg: ToWorker): void {
+  worker.postMessage(msg);
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  return new DOMException('hashing was aborted', { name: 'AbortError', cause: reason });
+}
