@@ -2,7 +2,7 @@
 /** `3cx-triage`: the scriptable face of the engine (shared/design/contract.md). */
 import { writeFile } from 'node:fs/promises';
 import { Engine, toolVersion } from '../engine/engine.js';
-import { demoEvidencePaths } from '../engine/demo.js';
+import { prepareDemoEvidence } from '../engine/demo.js';
 import { HELP, parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { progressPrinter } from './progress-printer.js';
 import { summarise } from './summary.js';
@@ -37,7 +37,15 @@ async function main(argv: string[]): Promise<number> {
 
 async function scan(args: ParsedArgs): Promise<number> {
   const engine = new Engine(args.workers === null ? {} : { workers: args.workers });
-  const paths = args.command === 'demo' ? demoEvidencePaths() : args.positionals;
+  const demo = args.command === 'demo' ? await prepareDemoEvidence() : null;
+  try {
+    return await scanPaths(engine, args, demo?.paths ?? args.positionals);
+  } finally {
+    await demo?.dispose();
+  }
+}
+
+async function scanPaths(engine: Engine, args: ParsedArgs, paths: string[]): Promise<number> {
   try {
     await engine.loadIocs(args.ioc); // fail fast on a bad pack, before any evidence is touched
   } catch (err) {

@@ -114,7 +114,7 @@ export class HashPool {
   private pump(): void {
     while (this.queue.length > 0 && !this.closed) {
       let slot: Slot | undefined;
-      for (const s of this.slots) if (!s.exitReason && (!slot || s.tasks.size < slot.tasks.size)) slot = s;
+      for (const s of this.slots) if ((!slot || s.tasks.size < slot.tasks.size)) slot = s;
       if ((!slot || slot.tasks.size > 0) && this.slots.size < this.size) slot = this.spawn();
       if (!slot || slot.tasks.size >= PIPELINE) return;
       const task = this.queue.shift()!;
@@ -175,19 +175,29 @@ export class HashPool {
   }
 
   private onExit(slot: Slot, code: number): void {
-    this.slots.delete(slot);
-    if (this.closed) return;
+    if (!this.slots.has(slot) || this.closed) return; // already retired (hung, cancelled) or closing
     if (!slot.ready) this.startupFailures++;
-    const reason = slot.exitReason ?? `hash worker exited unexpectedly (code ${code})`;
-    const tasks = [...slot.tasks.values()];
-    slot.tasks.clear();
-    for (const t of tasks) this.failTask(t, reason);
+    this.retire(slot, slot.exitReason ?? `hash worker exited unexpectedly (code ${code})`);
     if (this.startupFailures >= MAX_STARTUP_FAILURES) {
       const queued = this.queue;
       this.queue = [];
-      for (const t of queued) this.failTask({ ...t, retry: true }, `hash workers fail to start: ${reason}`);
+      for (const t of queued) this.failTask({ ...t, retry: true }, `hash workers fail to start: ${slot.exitReason ?? `exit code ${code}`}`);
     }
     this.pump();
+  }
+
+  /**
+   * Take a worker out of service now and fail (or requeue) its tasks. Its tasks do not wait for
+   * 'exit': a thread stuck in a system call (a dead network mount) may never exit.
+   */
+  private retire(slot: Slot, reason: string): void {
+    this.slots.delete(slot);
+    slot.exitReason ??= reason;
+    const tasks = [...slot.tasks.values()];
+    slot.tasks.clear();
+    slot.worker.unref(); // a thread stuck in a system call must not keep the process alive
+    void slot.worker.terminate();
+    for (const t of tasks) this.failTask(t, reason);
   }
 
   /**
@@ -214,11 +224,11 @@ export class HashPool {
     this.lastCheck = now;
     if (late) return;
     for (const s of this.slots) {
-      if (s.tasks.size > 0 && !s.exitReason && now - s.lastHeard > this.stallMs) {
-        s.exitReason = `hash worker stopped responding for ${Math.round(this.stallMs / 1000)} s`;
-        void s.worker.terminate();
+      if (s.tasks.size > 0 && now - s.lastHeard > this.stallMs) {
+        this.retire(s, `hash worker stopped responding for ${Math.round(this.stallMs / 1000)} s`);
       }
     }
+    this.pump();
   }
 
   private cancelRun(run: Run, err: Error): void {
@@ -233,9 +243,9 @@ export class HashPool {
       }
       if (mine.length === 0) continue;
       setTimeout(() => {
-        if (mine.some((t) => slot.tasks.has(t.id)) && !slot.exitReason) {
-          slot.exitReason = 'hash worker did not stop after a cancel';
-          void slot.worker.terminate();
+        if (mine.some((t) => slot.tasks.has(t.id)) && this.slots.has(slot)) {
+          this.retire(slot, 'hash worker did not stop after a cancel');
+          this.pump();
         }
       }, CANCEL_GRACE_MS).unref();
     }

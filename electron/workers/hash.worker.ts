@@ -1,6 +1,9 @@
 /** Entry point of a hash worker thread (see electron/hashing/pool.ts). */
 import { parentPort } from 'node:worker_threads';
+import { useSyncFolderOpener } from '../hashing/folder-sync.js';
 import { serveHashTasks } from '../hashing/serve.js';
 
 if (!parentPort) throw new Error('hash.worker.js must be started as a worker thread');
+// Blocking file calls are cheap and harmless on this thread (see hashing/folder-sync.ts).
+useSyncFolderOpener();
 serveHashTasks(parentPort);

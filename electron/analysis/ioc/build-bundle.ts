@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     const hashes = [...set.hashes.values()].reduce((n, l) => n + l.length, 0);
-    process.stdout.write(`${target}: ok — ${set.name} ${set.version}, sha256 ${set.sha256}, ${hashes} hashes, ${set.cdhashes.length} cdhashes, ${set.network.length} network, ${set.versions.length} version rules\n`);
+    process.stdout.write(`${target}: ok — ${set.name} ${set.version}, sha256 ${set.sha256}, ${hashes} hashes, ${set.cdhashes?.length ?? 0} cdhashes, ${set.network.length} network, ${set.versions.length} version rules\n`);
     return 0;
   }
   const text = await regenerate(from as string, assets, version ?? BUNDLE_VERSION);

@@ -85,8 +85,11 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1
 export function checkUrl(raw: string, strict = false): Checked {
   const text = strict ? raw : refang(raw.trim());
   if (/\s/.test(text)) return { ok: false, message: `url ${show(raw)} contains whitespace` };
-  if (strict && /[[\]]/.test(text)) {
-    return { ok: false, message: `url ${show(raw)} is defanged; store it refanged (${show(refang(raw))})` };
+  if (/[[\]]/.test(text)) {
+    // strict: the stored form must be refanged; lenient: a bracket left after refanging is a
+    // defanging style we do not know, so refuse rather than store a URL that never matches
+    const detail = strict ? `store it refanged (${show(refang(raw))})` : 'brackets remain after refanging';
+    return { ok: false, message: `url ${show(raw)} is defanged; ${detail}` };
   }
   const m = /^(https?):\/\/([^/?#@]+)(.*)$/i.exec(text);
   if (m === null) return { ok: false, message: `url ${show(raw)} must start with http:// or https:// and a host` };

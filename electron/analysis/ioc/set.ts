@@ -34,9 +34,9 @@ export function setFromPack(parsed: ParsedPack): IocSet {
 export function withExtras(base: IocSet, extras: ExtraPack[]): IocSet {
   const index = new IndicatorIndex();
   const at = { pack: base.name };
-  for (const r of base.doNotFlag) index.addDoNotFlag(r, at);
-  for (const r of base.cleanReferences) index.addCleanReference(r, at);
-  for (const r of base.cdhashes) index.addCdHash(r, at);
+  for (const r of base.doNotFlag ?? []) index.addDoNotFlag(r, at);
+  for (const r of base.cleanReferences ?? []) index.addCleanReference(r, at);
+  for (const r of base.cdhashes ?? []) index.addCdHash(r, at);
   for (const list of base.hashes.values()) for (const h of list) index.addHash(h, at);
   for (const n of base.network) index.addNetwork(n, at);
   for (const v of base.versions) index.addVersion(v, at);

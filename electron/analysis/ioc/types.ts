@@ -93,9 +93,10 @@ export interface IocSet {
   hashes: Map<string, HashIndicator[]>;
   network: NetworkIndicator[];
   versions: VersionRule[];
-  cdhashes: CdHashIndicator[];
-  cleanReferences: CleanReference[];
-  doNotFlag: DoNotFlagRule[];
+  /** Added to the brief's shape (optional so hand-built sets in tests stay valid): */
+  cdhashes?: CdHashIndicator[];
+  cleanReferences?: CleanReference[];
+  doNotFlag?: DoNotFlagRule[];
 }
 
 /** What one `--ioc` file contributes. */

@@ -13,7 +13,6 @@ import { fileTime, readSmallFile, withReader } from '../read-file.js';
 import type { FileRole, MachoSummary } from '../records.js';
 
 const ID = 'macos.app-bundles';
-const PARSER = `${ID}@1`;
 export const BUNDLE_ID = 'com.electron.3cx-desktop-app';
 const LIBFFMPEG = 'Contents/Frameworks/Electron Framework.framework/Versions/A/Libraries/libffmpeg.dylib';
 

@@ -27,8 +27,10 @@ export function parseXmlPlist(bytes: Uint8Array): PlistValue {
   if (INTERNAL_SUBSET.test(text) || ENTITY_DECL.test(text)) {
     throw new ParseError('decode', { what: 'XML plist with a DTD internal subset or entity declaration' });
   }
-  const bad = UNKNOWN_ENTITY.exec(text);
-  if (bad) throw new ParseError('decode', { what: 'XML plist entity reference other than amp/lt/gt/quot/apos', offset: bad.index });
+  // `&` is literal inside CDATA sections and comments, so those are left out of the scan.
+  if (UNKNOWN_ENTITY.test(text.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g, ''))) {
+    throw new ParseError('decode', { what: 'XML plist entity reference other than amp/lt/gt/quot/apos' });
+  }
   let value: unknown;
   try {
     value = xmlPlistParse(text);

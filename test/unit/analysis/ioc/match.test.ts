@@ -38,7 +38,7 @@ test('matchHashes: by SHA-256, SHA-1 and MD5 (ffmpeg.dll 18.12.416), any case, o
   // a SHA-1 value offered as an MD5 or SHA-256 never matches, nor does Element's legitimate d3dcompiler_47.dll
   assert.deepEqual(matchHashes(set, { md5: digests.sha1, sha256: digests.sha1 }), []);
   assert.deepEqual(matchHashes(set, { sha256: '5653bc7b0e2701561464ef36602ff6171c96bffe96e4c3597359cd7addcba88a' }), []);
-  assert.equal(set.cleanReferences[0]?.value, '5653bc7b0e2701561464ef36602ff6171c96bffe96e4c3597359cd7addcba88a');
+  assert.equal(set.cleanReferences?.[0]?.value, '5653bc7b0e2701561464ef36602ff6171c96bffe96e4c3597359cd7addcba88a');
   assert.deepEqual(matchHashes(set, {}), []);
 });
 

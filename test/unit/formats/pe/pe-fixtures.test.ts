@@ -56,6 +56,19 @@ function opensslView(file: string): { derLength: number; subject: string; issuer
   }
 }
 
+/** osslsigncode's Authenticode digests (stored in the signature, and recomputed over the file). */
+function authenticodeDigests(file: string): { current: string; calculated: string } {
+  // Exit status is non-zero here: the throwaway certificate is self-signed and not in any CA file.
+  let out = '';
+  try {
+    out = execFileSync('osslsigncode', ['verify', '-in', join(dir, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    out = String((e as { stdout?: string }).stdout ?? '');
+  }
+  const get = (k: string): string => out.match(new RegExp(`${k} message digest\\s*:\\s*([0-9A-F]+)`))?.[1] ?? `no ${k} digest`;
+  return { current: get('Current'), calculated: get('Calculated') };
+}
+
 test('make-pe.sh writes exactly the documented fixture files', { skip }, () => {
   assert.deepEqual(readdirSync(dir).sort(), [...FIXTURE_FILES].sort());
 });
@@ -171,6 +184,12 @@ test('d3dcompiler_47-carrier.dll: FEEDFACE x2 + RC4 blob hidden after the PKCS#7
   assert.deepEqual(p.decrypted.embeddedPe, { offset: plain.indexOf('MZ'), machineName: 'x64', isDll: true, timeDateStampIso: null });
   assert.equal(p.decrypted.embeddedPe?.offset, 30);
   assert.equal(p.decrypted.startsWithCode, true);
+  // CVE-2013-3900: the Authenticode digest skips the certificate table, so the carrier's digest
+  // still matches its signature and equals the clean DLL's.
+  const carrierDigest = authenticodeDigests('d3dcompiler_47-carrier.dll');
+  assert.match(carrierDigest.current, /^[0-9A-F]{64}$/);
+  assert.equal(carrierDigest.calculated, carrierDigest.current);
+  assert.deepEqual(carrierDigest, authenticodeDigests('d3dcompiler_47-clean.dll'));
   const hits = await markersOf('d3dcompiler_47-carrier.dll');
   assert.deepEqual(hits.filter((h) => h.id === 'feedface-x2').map((h) => h.offset), [e.trailingOffset]);
 });

@@ -44,11 +44,15 @@ test('DTD internal subsets, entity declarations and unknown entities are refused
   const ext = enc(`<?xml version="1.0"?><!DOCTYPE plist [<!ENTITY x SYSTEM "file:///etc/passwd">]><plist><string>&x;</string></plist>`);
   assert.equal(code(ext), 'decode');
   assert.equal(code(wrap('<string>&nbsp;</string>')), 'decode');
+  // Inside CDATA and comments `&` is just a character.
+  assert.equal(parsePlist(wrap('<!-- a & b --><string><![CDATA[R&D <x>]]></string>')).value, 'R&D <x>');
 });
 
 test('malformed XML, bad dates, bad encodings and non-plist roots are ParseErrors', () => {
   assert.equal(code(wrap('<date>not a date</date>')), 'decode');
   assert.equal(code(wrap('<frobnicate/>')), 'decode');
+  assert.equal(code(wrap('<dict><key>a</key>')), 'decode'); // unclosed: xmldom also logs a fatalError line
+  assert.equal(code(wrap('<integer></integer>')), 'decode');
   assert.equal(code(wrap('<dict><key>__proto__</key><string>x</string></dict>')), 'decode');
   assert.equal(code(Uint8Array.from([0x3c, 0xff, 0xfe, 0x3e])), 'decode');
   assert.equal(code(enc('{ "openstep": 1 }')), 'bad-signature');
