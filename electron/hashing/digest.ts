@@ -32,7 +32,6 @@ export async function hashReader(reader: Reader, algorithms: readonly HashAlgori
   let prefixOnly: Hash | null = wantPrefix && !sha1 ? createHash('sha1') : null;
   let prefixDigest: string | undefined;
   const size = reader.size;
-  const window = LIMITS.streamChunkBytes;
 
   const feed = (part: Uint8Array, at: number): void => {
     for (const h of hashers) h.update(part);
@@ -40,32 +39,25 @@ export async function hashReader(reader: Reader, algorithms: readonly HashAlgori
   };
 
   let offset = 0;
-  let pending: Promise<Uint8Array> | null = null;
   try {
     signal?.throwIfAborted();
-    if (algs.length > 0 || wantPrefix) pending = size > 0 ? reader.read(0, Math.min(window, size)) : null;
-    while (pending) {
-      const buf: Uint8Array = await pending;
-      pending = null;
-      signal?.throwIfAborted();
-      if (buf.length === 0) break;
-      const end = offset + buf.length;
-      // Read-ahead: the next window is fetched by the I/O threads while this one is hashed.
-      if (end < size) pending = readQuietly(reader, end, Math.min(window, size - end));
-      if (wantPrefix && prefixDigest === undefined && offset < AMCACHE_PREFIX_BYTES && end >= AMCACHE_PREFIX_BYTES) {
-        const cut = AMCACHE_PREFIX_BYTES - offset;
-        feed(buf.subarray(0, cut), offset);
-        prefixDigest = prefixOnly ? prefixOnly.digest('hex') : sha1!.copy().digest('hex');
-        prefixOnly = null;
-        if (cut < buf.length) feed(buf.subarray(cut), AMCACHE_PREFIX_BYTES);
-      } else {
-        feed(buf, offset);
+    if (algs.length > 0 || wantPrefix) {
+      for await (const buf of windows(reader, signal)) {
+        const end = offset + buf.length;
+        if (wantPrefix && prefixDigest === undefined && offset < AMCACHE_PREFIX_BYTES && end >= AMCACHE_PREFIX_BYTES) {
+          const cut = AMCACHE_PREFIX_BYTES - offset;
+          feed(buf.subarray(0, cut), offset);
+          prefixDigest = prefixOnly ? prefixOnly.digest('hex') : sha1!.copy().digest('hex');
+          prefixOnly = null;
+          if (cut < buf.length) feed(buf.subarray(cut), AMCACHE_PREFIX_BYTES);
+        } else {
+          feed(buf, offset);
+        }
+        offset = end;
+        onBytes?.(buf.length);
       }
-      offset = end;
-      onBytes?.(buf.length);
     }
   } catch (err) {
-    if (pending) await pending.catch(() => undefined);
     if (signal?.aborted) throw signal.reason;
     return { size: offset, error: `read failed at offset ${offset}: ${describeError(err)}` };
   }
@@ -76,6 +68,62 @@ export async function hashReader(reader: Reader, algorithms: readonly HashAlgori
   algs.forEach((a, i) => (out[a] = hashers[i]!.digest('hex')));
   if (wantPrefix) out.prefix30MiBSha1 = prefixDigest ?? (prefixOnly ? prefixOnly.digest('hex') : out.sha1!);
   return out;
+}
+
+/**
+ * A Reader that can fill the caller's buffer synchronously (hashing/folder-sync's, inside a worker).
+ * Hashing then reuses one window per file instead of allocating a fresh one per read, which on
+ * Linux halves the CPU cost of copying the bytes out of the page cache.
+ */
+export interface SyncIntoReader extends Reader {
+  readIntoSync(target: Uint8Array, offset: number): number;
+}
+
+function isSyncInto(r: Reader): r is SyncIntoReader {
+  return typeof (r as Partial<SyncIntoReader>).readIntoSync === 'function';
+}
+
+/** Reusable windows for sync readers; a handful covers every lane of a worker. */
+const spareWindows: Uint8Array[] = [];
+const MAX_SPARE_WINDOWS = 16;
+
+/**
+ * Successive windows of the reader, stopping early (without error) only if the data ends early.
+ * Each window is valid until the next is requested: the sync path refills one buffer.
+ */
+async function* windows(reader: Reader, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+  const size = reader.size;
+  const window = LIMITS.streamChunkBytes;
+  if (isSyncInto(reader)) {
+    const buf = spareWindows.pop() ?? new Uint8Array(window);
+    try {
+      for (let off = 0; off < size; ) {
+        signal?.throwIfAborted();
+        const n = reader.readIntoSync(buf.subarray(0, Math.min(window, size - off)), off);
+        if (n === 0) return;
+        yield buf.subarray(0, n);
+        off += n;
+      }
+    } finally {
+      if (spareWindows.length < MAX_SPARE_WINDOWS) spareWindows.push(buf);
+    }
+    return;
+  }
+  // Async readers: the next window is fetched by the I/O threads while this one is hashed.
+  let pending: Promise<Uint8Array> | null = size > 0 ? readQuietly(reader, 0, Math.min(window, size)) : null;
+  try {
+    for (let off = 0; pending; ) {
+      const buf: Uint8Array = await pending;
+      pending = null;
+      signal?.throwIfAborted();
+      if (buf.length === 0) return;
+      off += buf.length;
+      if (off < size) pending = readQuietly(reader, off, Math.min(window, size - off));
+      yield buf;
+    }
+  } finally {
+    if (pending) await pending.catch(() => undefined);
+  }
 }
 
 /** A read whose rejection is observed at once (so an abandoned read-ahead is never "unhandled"). */

@@ -20,6 +20,7 @@ import { splitPath } from '../common/vfs.js';
 import { openFolderFile } from '../evidence/filesystems/folder.js';
 import { registerOpener } from '../evidence/resolve.js';
 import { clampRange, type Reader } from '../io/reader.js';
+import type { SyncIntoReader } from './digest.js';
 
 const flag = (name: string): number => (constants as Record<string, number>)[name] ?? 0;
 const BASE_FLAGS = constants.O_RDONLY | flag('O_NOFOLLOW') | flag('O_NONBLOCK');
@@ -28,7 +29,7 @@ const NOATIME = flag('O_NOATIME');
 /** realpath of each root, once per worker: the examiner's root does not move during a scan. */
 const realRoots = new Map<string, string>();
 
-export class SyncFileReader implements Reader {
+export class SyncFileReader implements SyncIntoReader {
   private closed = false;
   constructor(private readonly fd: number, readonly size: number, readonly noAtime: boolean) {}
 
@@ -43,6 +44,18 @@ export class SyncFileReader implements Reader {
       got += n;
     }
     return got === r.length ? buf : buf.subarray(0, got);
+  }
+
+  /** Fill `target` from `offset` (as far as the file goes); returns the bytes read. */
+  readIntoSync(target: Uint8Array, offset: number): number {
+    const r = clampRange(this.size, offset, target.length);
+    let got = 0;
+    while (got < r.length) {
+      const n = readSync(this.fd, target, got, r.length - got, r.start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got;
   }
 
   async close(): Promise<void> {
