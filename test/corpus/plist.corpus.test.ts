@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parsePlist, type PlistValue } from '../../electron/formats/plist/index.js';
 import { ParseError } from '../../electron/common/issues.js';
 
-const CORPUS = process.env.TRIAGE_CORPUS ?? '/work/shared/corpus';
+import { CORPUS } from '../helpers/corpus.js';
 const MANIFEST = join(CORPUS, 'MANIFEST.json');
 
 interface Row { path: string; sha256: string; format: string; detected_as: string }

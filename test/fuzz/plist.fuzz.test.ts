@@ -9,7 +9,7 @@ import { ParseError } from '../../electron/common/issues.js';
 import { arr, ascii, bplist, dict, int8, raw } from '../unit/formats/plist/bplist-builder.js';
 
 const BUDGET_MS = 8_000;
-const CORPUS = process.env.TRIAGE_CORPUS ?? '/work/shared/corpus';
+import { CORPUS } from '../helpers/corpus.js';
 
 /** Hand-built seeds always; the corpus's binary plists (read in place) when present. */
 function seeds(): Uint8Array[] {
