@@ -11,12 +11,12 @@ import { PLUGINS, runPlugins, type AppFileRecord } from '../artefacts/index.js';
 import { analyseHost } from '../analysis/host-analysis.js';
 import { digestKey, type Digest } from '../analysis/digests.js';
 import { loadBuiltinIocs, loadIocFile, withExtras, type IocSet } from '../analysis/ioc/index.js';
-import { detectEvidence } from '../evidence/detect.js';
-import { FolderFilesystem } from '../evidence/filesystems/folder.js';
+import { openEvidence, type OpenedEvidence, type OpenedHost } from '../evidence/open.js';
 import { FsTarget } from '../evidence/target.js';
 import { HashPool } from '../hashing/index.js';
 import { ASSETS_DIR, PACKAGE_JSON } from './paths.js';
 import type { ScanProgress } from './progress.js';
+import './openers.js';
 
 export interface ScanOptions {
   iocFiles?: string[];
@@ -60,9 +60,10 @@ export class Engine {
       for (const [i, p] of paths.entries()) {
         options.signal?.throwIfAborted();
         const id = `E${i + 1}`;
-        const { item, host } = await this.scanOne(id, `H${hosts.length + 1}`, resolvePath(p), iocs, pool, options);
-        evidence.push(item);
-        if (host) hosts.push(host);
+        const one = await this.scanOne(id, hosts.length + 1, resolvePath(p), iocs, pool, options);
+        evidence.push(one.item);
+        hosts.push(...one.hosts);
+        const item = one.item;
         for (const e of item.errors) errors.push({ evidenceId: id, ...e });
       }
     } finally {
@@ -82,27 +83,32 @@ export class Engine {
     };
   }
 
-  private async scanOne(id: string, hostId: string, path: string, iocs: IocSet, pool: HashPool, options: ScanOptions): Promise<{ item: EvidenceItem; host: HostResult | null }> {
+  private async scanOne(id: string, firstHost: number, path: string, iocs: IocSet, pool: HashPool, options: ScanOptions): Promise<{ item: EvidenceItem; hosts: HostResult[] }> {
     const progress = options.onProgress ?? (() => {});
     progress({ phase: 'open', evidenceId: id, message: `opening ${path}` });
-    const item: EvidenceItem = { id, path, kind: 'folder', sizeBytes: 0, errors: [] };
-    const unreadable = (reason: string, os: HostResult['os'] = 'unknown'): { item: EvidenceItem; host: HostResult } => {
-      item.errors.push({ path: '/', message: reason });
-      const a = analyseHost({ os, records: [], digests: new Map(), iocs, readable: false, unreadableReason: reason });
-      return { item, host: { id: hostId, name: basename(path), os, evidence: [id], ...a } };
-    };
-    let fs: FolderFilesystem;
+    let opened: OpenedEvidence;
     try {
-      const d = await detectEvidence(path);
-      item.kind = d.kind;
-      item.sizeBytes = d.sizeBytes;
-      if (d.kind !== 'folder') return unreadable(`${d.kind} evidence is recognised but cannot be opened by this version yet`);
-      item.layout = 'plain';
-      fs = await FolderFilesystem.open(path);
+      opened = await openEvidence(path, id);
     } catch (err) {
-      return unreadable(err instanceof Error ? err.message : String(err));
+      const item: EvidenceItem = { id, path, kind: 'folder', sizeBytes: 0, errors: [{ path: '/', message: err instanceof Error ? err.message : String(err) }] };
+      return { item, hosts: [unreadableHost(`H${firstHost}`, id, path, item, iocs)] };
     }
-    const target = await FsTarget.create(id, fs);
+    const item: EvidenceItem = { id, path, ...opened.item, errors: [...opened.item.errors] };
+    try {
+      if (opened.hosts.length === 0) return { item, hosts: [unreadableHost(`H${firstHost}`, id, path, item, iocs)] };
+      const hosts: HostResult[] = [];
+      for (const h of opened.hosts) {
+        hosts.push(await this.scanHost(`H${firstHost + hosts.length}`, id, path, h, item, iocs, pool, options));
+      }
+      return { item, hosts };
+    } finally {
+      await opened.close();
+    }
+  }
+
+  private async scanHost(hostId: string, id: string, path: string, h: OpenedHost, item: EvidenceItem, iocs: IocSet, pool: HashPool, options: ScanOptions): Promise<HostResult> {
+    const progress = options.onProgress ?? (() => {});
+    const target = await FsTarget.create(id, h.fs);
     progress({ phase: 'artefacts', evidenceId: id, message: `${target.os} ${target.shape}, ${target.users.length} user profile(s)` });
     const run = await runPlugins(target, PLUGINS, options.signal);
     for (const i of run.issues) item.errors.push(issueToError(i));
@@ -119,9 +125,15 @@ export class Engine {
     }
     progress({ phase: 'analyse', evidenceId: id, message: 'analysing' });
     const a = analyseHost({ os: target.os, records: run.records, digests, iocs, readable: true });
-    const name = target.hostName ?? basename(path);
-    return { item, host: { id: hostId, name, os: target.os, evidence: [id], ...a } };
+    return { id: hostId, name: target.hostName ?? h.label ?? basename(path), os: target.os, evidence: [id], ...a };
   }
+}
+
+/** A host whose evidence could not be opened: every stage not-assessed, the reason in the verdict. */
+function unreadableHost(hostId: string, id: string, path: string, item: EvidenceItem, iocs: IocSet): HostResult {
+  const reason = item.errors.map((e) => e.message).join('; ') || 'unknown error';
+  const a = analyseHost({ os: 'unknown', records: [], digests: new Map(), iocs, readable: false, unreadableReason: reason });
+  return { id: hostId, name: basename(path), os: 'unknown', evidence: [id], ...a };
 }
 
 function issueToError(i: ParseIssue): { path: string; message: string } {

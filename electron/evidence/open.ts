@@ -1,0 +1,47 @@
+/**
+ * One evidence item → the file systems of the host(s) it holds. Each evidence kind has an opener
+ * (registered in engine/openers.ts); this module knows only the registry and the folder opener.
+ * A kind with no opener yet is reported, not guessed at: the host becomes `inconclusive`.
+ */
+import type { EvidenceItem, EvidenceKind } from '../common/scan-result.js';
+import type { Filesystem } from '../common/vfs.js';
+import { detectEvidence, type Detected } from './detect.js';
+import { FolderFilesystem } from './filesystems/folder.js';
+
+export interface OpenedHost {
+  fs: Filesystem;
+  /** A name the evidence itself gives this host (collection metadata, volume label), if any. */
+  label: string | null;
+}
+
+export interface OpenedEvidence {
+  item: Omit<EvidenceItem, 'id' | 'path'>;
+  hosts: OpenedHost[];
+  close(): Promise<void>;
+}
+
+export type EvidenceOpener = (path: string, evidenceId: string, detected: Detected) => Promise<OpenedEvidence>;
+
+const openers = new Map<EvidenceKind, EvidenceOpener>([['folder', openFolderEvidence]]);
+
+export function registerEvidenceOpener(kind: EvidenceKind, opener: EvidenceOpener): void {
+  openers.set(kind, opener);
+}
+
+export async function openEvidence(path: string, evidenceId: string): Promise<OpenedEvidence> {
+  const detected = await detectEvidence(path);
+  const opener = openers.get(detected.kind);
+  if (!opener) {
+    return {
+      item: { kind: detected.kind, sizeBytes: detected.sizeBytes, errors: [{ path: '/', message: `${detected.kind} evidence is recognised but this version cannot open it yet` }] },
+      hosts: [],
+      close: async () => {},
+    };
+  }
+  return opener(path, evidenceId, detected);
+}
+
+async function openFolderEvidence(path: string): Promise<OpenedEvidence> {
+  const fs = await FolderFilesystem.open(path);
+  return { item: { kind: 'folder', layout: 'plain', sizeBytes: 0, errors: [] }, hosts: [{ fs, label: null }], close: () => fs.close() };
+}
