@@ -16,7 +16,7 @@ import { FsTarget } from '../evidence/target.js';
 import { HashPool } from '../hashing/index.js';
 import { ASSETS_DIR, PACKAGE_JSON } from './paths.js';
 import type { ScanProgress } from './progress.js';
-import './openers.js';
+import '../evidence/loaders/index.js';
 
 export interface ScanOptions {
   iocFiles?: string[];
