@@ -11,13 +11,19 @@ export interface ParsedArgs {
   examiner: string | null;
   workers: number | null;
   quiet: boolean;
+  /** ls: descend; include deleted entries. ls/dump: `--json` is a flag (JSON Lines), not a file. */
+  recursive: boolean;
+  deleted: boolean;
+  jsonLines: boolean;
+  algorithms: ('md5' | 'sha1' | 'sha256')[];
 }
 
-const VALUE_FLAGS = new Set(['--ioc', '--json', '--report', '--case', '--examiner', '--workers']);
+const VALUE_FLAGS = new Set(['--ioc', '--json', '--report', '--case', '--examiner', '--workers', '--algorithms']);
+const ALGORITHMS = new Set(['md5', 'sha1', 'sha256']);
 const COMMANDS = new Set(['scan', 'demo', 'ls', 'cat', 'hash', 'dump']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { command: 'help', positionals: [], ioc: [], json: null, report: null, caseName: null, examiner: null, workers: null, quiet: false };
+  const out: ParsedArgs = { command: 'help', positionals: [], ioc: [], json: null, report: null, caseName: null, examiner: null, workers: null, quiet: false, recursive: false, deleted: false, jsonLines: false, algorithms: ['md5', 'sha1', 'sha256'] };
   if (argv.length === 0) throw new UsageError('no command given');
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-V') return { ...out, command: 'version' };
@@ -34,6 +40,18 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       out.quiet = true;
       continue;
     }
+    if ((a === '--recursive' || a === '-r') && out.command === 'ls') {
+      out.recursive = true;
+      continue;
+    }
+    if (a === '--deleted' && out.command === 'ls') {
+      out.deleted = true;
+      continue;
+    }
+    if (a === '--json' && (out.command === 'ls' || out.command === 'dump')) {
+      out.jsonLines = true;
+      continue;
+    }
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const flag = eq > 0 ? a.slice(0, eq) : a;
     if (VALUE_FLAGS.has(flag)) {
@@ -45,6 +63,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         case '--report': out.report = value; break;
         case '--case': out.caseName = value; break;
         case '--examiner': out.examiner = value; break;
+        case '--algorithms': {
+          const list = value.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+          const bad = list.filter((x) => !ALGORITHMS.has(x));
+          if (list.length === 0 || bad.length) throw new UsageError(`--algorithms takes md5,sha1,sha256 (not ${bad.join(',') || 'nothing'})`);
+          out.algorithms = [...new Set(list)] as ParsedArgs['algorithms'];
+          break;
+        }
         case '--workers': {
           const n = Number(value);
           if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--workers takes a whole number from 1 to 64');
@@ -60,6 +85,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (out.command === 'scan' && out.positionals.length === 0) throw new UsageError('scan needs at least one evidence path');
   if (out.command === 'demo' && out.positionals.length > 0) throw new UsageError('demo takes no evidence paths');
   if (out.command === 'demo' && out.ioc.length > 0) throw new UsageError('demo takes no --ioc');
+  const need: Record<string, [number, number]> = { ls: [1, 2], cat: [2, 2], hash: [1, 2], dump: [2, 3] };
+  const range = need[out.command];
+  if (range && (out.positionals.length < range[0] || out.positionals.length > range[1])) throw new UsageError(`wrong number of arguments for ${out.command} (see --help)`);
   return out;
 }
 
@@ -69,6 +97,10 @@ Usage:
   3cx-triage scan <evidence>... [--ioc FILE]... [--json OUT.json] [--report OUT.html|OUT.pdf]
                   [--case NAME] [--examiner NAME] [--workers N] [--quiet]
   3cx-triage demo [--json OUT.json] [--report OUT.html|OUT.pdf]
+  3cx-triage ls   <evidence> [PATH] [--recursive] [--deleted] [--json]
+  3cx-triage cat  <evidence> PATH[:STREAM]
+  3cx-triage hash <evidence> [PATH] [--algorithms md5,sha1,sha256] [--workers N]
+  3cx-triage dump <artefact> <evidence> [PATH] [--json]     artefacts: pe, plist, macho, main-storage, ...
   3cx-triage --version | --help
 
   <evidence>   a live folder (mounted Windows volume, macOS root, user profile); archives and

@@ -7,6 +7,8 @@ import { HELP, parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { progressPrinter } from './progress-printer.js';
 import { summarise } from './summary.js';
 import { writeReport } from './report-output.js';
+import { cat, hashTree, ls } from '../engine/utilities.js';
+import { dump } from '../engine/dump.js';
 
 async function main(argv: string[]): Promise<number> {
   let args: ParsedArgs;
@@ -29,9 +31,41 @@ async function main(argv: string[]): Promise<number> {
     case 'scan':
     case 'demo':
       return scan(args);
-    default:
-      process.stderr.write(`3cx-triage: '${args.command}' is not available in this version yet\n`);
-      return 2;
+    case 'ls':
+    case 'cat':
+    case 'hash':
+    case 'dump':
+      return utility(args, argv);
+  }
+}
+
+async function utility(args: ParsedArgs, argv: string[]): Promise<number> {
+  const p = args.positionals;
+  const line = (s: string): void => void process.stdout.write(s + '\n');
+  try {
+    switch (args.command) {
+      case 'ls':
+        await ls(p[0]!, p[1] ?? '/', { recursive: args.recursive, deleted: args.deleted, json: args.jsonLines }, line);
+        return 0;
+      case 'cat':
+        await cat(p[0]!, p[1]!, process.stdout);
+        return 0;
+      case 'hash': {
+        const ac = new AbortController();
+        process.once('SIGINT', () => ac.abort());
+        const print = progressPrinter(process.stderr, args.quiet);
+        const r = await hashTree(p[0]!, p[1] ?? '/', { algorithms: args.algorithms, ...(args.workers ? { workers: args.workers } : {}), signal: ac.signal, onProgress: (done, total) => print({ phase: 'hash', message: 'hashing', done, total }) }, line, argv);
+        print({ phase: 'done', message: `${r.files} file(s), ${r.errors} error(s)` });
+        return 0;
+      }
+      default:
+        await dump(p[0]!, p[1]!, p[2] ?? null, line);
+        return 0;
+    }
+  } catch (err) {
+    if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    process.stderr.write(`3cx-triage: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
   }
 }
 
@@ -73,6 +107,12 @@ async function scanPaths(engine: Engine, args: ParsedArgs, paths: string[]): Pro
   if (args.report) await writeReport(result, args.report, process.stderr);
   return 0;
 }
+
+// `3cx-triage ls ... | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

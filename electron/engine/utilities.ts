@@ -1,0 +1,121 @@
+/**
+ * `ls`, `cat`, `hash`: the evidence stack exposed the way examiners already work with TSK and
+ * hashdeep (contract.md § Examiner utilities), and the way tests check the stack against them.
+ */
+import type { Writable } from 'node:stream';
+import type { EvidenceRef } from '../common/evidence-ref.js';
+import type { FileEntry } from '../common/vfs.js';
+import { HashPool, type HashAlgorithm } from '../hashing/index.js';
+import { forEachChunk, type Reader } from '../io/reader.js';
+import { EvidenceView } from './evidence-view.js';
+
+export interface LsOptions {
+  recursive: boolean;
+  deleted: boolean;
+  json: boolean;
+}
+
+/** Walk in a stable order (sorted by name), depth first like `fls -r -p`. */
+export async function* walk(view: EvidenceView, path: string, recursive: boolean): AsyncGenerator<FileEntry> {
+  const stack: string[] = [path];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    const entries = (await view.list(dir)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      yield e;
+      if (recursive && e.type === 'dir') subdirs.push(e.path);
+    }
+    stack.push(...subdirs.reverse());
+  }
+}
+
+/** Text lines keep one entry per line whatever the name holds: control characters are escaped. */
+const printable = (s: string): string => s.replace(/[\x00-\x1f\x7f\\]/g, (c) => (c === '\\' ? '\\\\' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+
+export function formatLsLine(e: FileEntry, json: boolean): string {
+  if (json) {
+    return JSON.stringify({ path: e.path, type: e.type === 'other' ? 'file' : e.type, size: e.size, id: e.id ?? null, created: e.created, modified: e.modified, accessed: e.accessed, changed: e.changed, deleted: e.deleted ?? false });
+  }
+  const t = (x: string | null): string => x ?? '-';
+  return [e.type, e.size, t(e.created), t(e.modified), t(e.accessed), t(e.changed), e.id ?? '-', printable(e.path) + (e.deleted ? ' (deleted)' : '')].join('\t');
+}
+
+export async function ls(evidence: string, path: string, opts: LsOptions, out: (line: string) => void): Promise<number> {
+  const view = await EvidenceView.open(evidence);
+  try {
+    let n = 0;
+    for await (const e of walk(view, path, opts.recursive)) {
+      if (e.deleted && !opts.deleted) continue;
+      out(formatLsLine(e, opts.json));
+      n++;
+    }
+    return n;
+  } finally {
+    await view.close();
+  }
+}
+
+export async function cat(evidence: string, pathSpec: string, out: Writable): Promise<void> {
+  const view = await EvidenceView.open(evidence);
+  try {
+    const at = view.locate(pathSpec);
+    if (!at) throw new Error(`no such path: ${pathSpec}`);
+    const e = await at.fs.stat(at.inner);
+    if (!e) throw new Error(`no such file: ${pathSpec}`);
+    if (e.type !== 'file') throw new Error(`not a file: ${pathSpec}`);
+    const r = (await at.fs.open(at.inner)) as Reader;
+    try {
+      await forEachChunk(r, 1 << 20, (chunk) => new Promise<void>((res, rej) => out.write(chunk, (err) => (err ? rej(err) : res()))));
+    } finally {
+      await r.close();
+    }
+  } finally {
+    await view.close();
+  }
+}
+
+export interface HashOptions {
+  algorithms: HashAlgorithm[];
+  workers?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, bytes: number) => void;
+}
+
+/** hashdeep-style CSV of every file under a path, hashed by the worker pool. */
+export async function hashTree(evidence: string, path: string, opts: HashOptions, out: (line: string) => void, argv: string[]): Promise<{ files: number; errors: number }> {
+  const view = await EvidenceView.open(evidence);
+  const pool = new HashPool(opts.workers ? { workers: opts.workers } : {});
+  try {
+    const files: { ref: EvidenceRef; shown: string; size: number }[] = [];
+    const start = await view.stat(path);
+    const list = start?.type === 'file' ? [start] : [];
+    if (!start || start.type === 'dir') for await (const e of walk(view, path, true)) if (e.type === 'file') list.push(e);
+    for (const e of list) {
+      const at = view.locate(e.path)!;
+      files.push({ ref: { evidenceId: 'E1', path: at.inner, chain: at.fs.layersFor(at.inner) }, shown: e.path, size: e.size });
+    }
+    out('%%%% HASHDEEP-1.0');
+    out(`%%%% size,${opts.algorithms.join(',')},filename`);
+    out(`## Invoked from: ${process.cwd()}`);
+    out(`## $ 3cx-triage ${argv.join(' ')}`);
+    out('##');
+    const results = await pool.hashAll(files.map((f) => ({ ref: f.ref, algorithms: opts.algorithms, size: f.size })), {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onProgress: (p) => opts.onProgress?.(p.jobsDone, p.jobsTotal, p.bytesDone),
+    });
+    let errors = 0;
+    results.forEach((r, i) => {
+      if (r.error) {
+        errors++;
+        process.stderr.write(`3cx-triage: ${files[i]!.shown}: ${r.error}\n`);
+        return;
+      }
+      out([r.size, ...opts.algorithms.map((a) => r[a] ?? ''), printable(files[i]!.shown)].join(','));
+    });
+    return { files: files.length, errors };
+  } finally {
+    await pool.close();
+    await view.close();
+  }
+}
