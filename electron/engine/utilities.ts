@@ -31,7 +31,14 @@ export async function* walk(view: EvidenceView, path: string, recursive: boolean
 }
 
 /** Text lines keep one entry per line whatever the name holds: control characters are escaped. */
-const printable = (s: string): string => s.replace(/[\x00-\x1f\x7f\\]/g, (c) => (c === '\\' ? '\\\\' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+const printable = (s: string): string => {
+  let out = '';
+  for (const c of s) {
+    const code = c.charCodeAt(0);
+    out += c === '\\' ? '\\\\' : code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : c;
+  }
+  return out;
+};
 
 export function formatLsLine(e: FileEntry, json: boolean): string {
   if (json) {

@@ -8,18 +8,18 @@
  * synchronously cost ~30 µs. A worker thread exists to block, so sync I/O there stalls nobody.
  *
  * The safety rules are those of evidence/filesystems/folder.ts (keep the two in step): hostile
- * components refused, no symbolic link followed anywhere under the root (lstat + realpath
- * equality), read-only with O_NOATIME. Two additions close races a live system allows: O_NOFOLLOW
- * plus a device/inode comparison make sure the file opened is the one checked, and O_NONBLOCK with
- * a regular-file check first means a FIFO planted in the evidence cannot block the open forever.
+ * components refused, no symbolic link followed anywhere under the root (realpath equality),
+ * read-only with O_NOATIME. It is also stricter where a live system allows races: O_NOFOLLOW
+ * refuses a final-component link swapped in after the check, and O_NONBLOCK plus fstat on the
+ * opened descriptor mean a FIFO planted in the evidence is refused instead of blocking forever.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { EvidenceRef } from '../common/evidence-ref.js';
 import { splitPath } from '../common/vfs.js';
 import { openFolderFile } from '../evidence/filesystems/folder.js';
 import { registerOpener } from '../evidence/resolve.js';
-import { clampRange, type Reader } from '../io/reader.js';
+import { clampRange } from '../io/reader.js';
 import type { SyncIntoReader } from './digest.js';
 
 const flag = (name: string): number => (constants as Record<string, number>)[name] ?? 0;
@@ -36,7 +36,10 @@ export class SyncFileReader implements SyncIntoReader {
   async read(offset: number, length: number): Promise<Uint8Array> {
     const r = clampRange(this.size, offset, length);
     if (r.length === 0) return new Uint8Array(0);
-    const buf = Buffer.allocUnsafeSlow(r.length);
+    // Uninitialised memory is fine: only the bytes read are ever exposed. A plain Uint8Array view,
+    // like every other Reader's, not a Buffer.
+    const raw = Buffer.allocUnsafeSlow(r.length);
+    const buf = new Uint8Array(raw.buffer, raw.byteOffset, r.length);
     let got = 0;
     while (got < r.length) {
       const n = readSync(this.fd, buf, got, r.length - got, r.start + got);
@@ -78,16 +81,23 @@ export function openFolderFileSync(root: string, path: string): SyncFileReader {
     }
   }
   const host = parts.length === 0 ? realRoot : join(realRoot, ...parts);
-  const st = lstatSync(host);
-  if (st.isSymbolicLink()) throw new Error(`refusing to follow a symbolic link: ${path}`);
-  if (!st.isFile()) throw Object.assign(new Error(`not a regular file: ${path}`), { code: 'EISDIR' });
+  // No symbolic link on the way: realpath must give back the very path we built...
   const real = realpathSync.native(host);
   if (!samePath(real, host)) throw new Error(`refusing a path that passes through a symbolic link: ${path}`);
-  const { fd, noAtime } = openReadOnlySync(host);
+  // ...and O_NOFOLLOW refuses a link swapped in at the last component since; O_NONBLOCK keeps a
+  // FIFO from blocking the open, and fstat on the descriptor judges the object really opened.
+  let opened: { fd: number; noAtime: boolean };
   try {
-    const fst = fstatSync(fd);
-    if (!fst.isFile() || fst.ino !== st.ino || fst.dev !== st.dev) throw new Error(`file replaced while being opened: ${path}`);
-    return new SyncFileReader(fd, fst.size, noAtime);
+    opened = openReadOnlySync(host);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`refusing to follow a symbolic link: ${path}`, { cause: err });
+    throw err;
+  }
+  const { fd, noAtime } = opened;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error(`not a regular file: ${path}`), { code: 'EISDIR' });
+    return new SyncFileReader(fd, st.size, noAtime);
   } catch (err) {
     closeSync(fd);
     throw err;

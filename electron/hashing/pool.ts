@@ -9,10 +9,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_BATCH_LIMITS, planTasks, totalBytes, type BatchLimits } from './batch.js';
-import { describeError, type Digests } from './digest.js';
-import { REPORT_INTERVAL_MS, type FromWorker, type ToWorker } from './protocol.js';
-import type { HashJob, HashOptions, HashProgress, HashResult } from './types.js';
+import { DEFAULT_BATCH_LIMITS, planTasks, type BatchLimits } from './batch.js';
+import { describeError } from './digest.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { HashRun } from './run.js';
+import type { HashJob, HashOptions, HashResult } from './types.js';
 
 export interface HashPoolOptions {
   /** Worker threads; default max(1, availableParallelism() - 1). */
@@ -29,25 +30,13 @@ const DEFAULT_WORKER_URL = new URL('../workers/hash.worker.js', import.meta.url)
 const PIPELINE = 2;
 /** How long a cancelled task may take to wind down before its worker is terminated. */
 const CANCEL_GRACE_MS = 2000;
+/** How long close() waits for worker threads to end. */
+const CLOSE_WAIT_MS = 5000;
 /** Workers that die before saying `ready` this many times in a row: the entry itself is broken. */
 const MAX_STARTUP_FAILURES = 3;
 
-interface Run {
-  jobs: readonly HashJob[];
-  results: (HashResult | undefined)[];
-  jobsDone: number;
-  bytesDone: number;
-  bytesTotal: number | null;
-  prefixSha1: boolean;
-  onProgress: ((p: HashProgress) => void) | undefined;
-  lastEmit: number;
-  settled: boolean;
-  resolve: (r: HashResult[]) => void;
-  reject: (e: unknown) => void;
-  detach: () => void;
-}
-
-interface Task { id: number; run: Run; indices: number[]; retry: boolean; cancelled: boolean }
+/** `attempts`: how often these jobs were already on a worker that died or hung. */
+interface Task { id: number; run: HashRun; indices: number[]; attempts: number }
 
 interface Slot { worker: Worker; tasks: Map<number, Task>; lastHeard: number; ready: boolean; exitReason: string | null; exited: Promise<void> }
 
@@ -57,7 +46,7 @@ export class HashPool {
   private readonly stallMs: number;
   private readonly limits: BatchLimits;
   private readonly slots = new Set<Slot>();
-  private readonly runs = new Set<Run>();
+  private readonly runs = new Set<HashRun>();
   private queue: Task[] = [];
   private nextTaskId = 1;
   private startupFailures = 0;
@@ -84,18 +73,14 @@ export class HashPool {
     const { signal } = opts;
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<HashResult[]>((resolve, reject) => {
-      const run: Run = {
-        jobs, results: new Array(jobs.length).fill(undefined), jobsDone: 0, bytesDone: 0, bytesTotal: totalBytes(jobs),
-        prefixSha1: opts.prefixSha1 === true, onProgress: opts.onProgress, lastEmit: 0, settled: false, resolve, reject, detach: () => {},
-      };
-      const onAbort = (): void => this.cancelRun(run, abortError(signal!));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      run.detach = () => signal?.removeEventListener('abort', onAbort);
+      const done = (): boolean => this.runs.delete(run);
+      const run: HashRun = new HashRun(jobs, opts.prefixSha1 === true, opts.onProgress, (r) => (done(), resolve(r)), (e) => (done(), reject(e)));
+      run.watch(signal, () => this.cancelRun(run, abortError(signal!)));
       this.runs.add(run);
-      for (const t of planTasks(jobs, this.limits)) this.queue.push({ id: this.nextTaskId++, run, indices: t.indices, retry: false, cancelled: false });
-      this.emit(run, true);
-      if (jobs.length === 0) this.finish(run);
-      else this.pump();
+      for (const t of planTasks(jobs, this.limits)) this.queue.push({ id: this.nextTaskId++, run, indices: t.indices, attempts: 0 });
+      if (jobs.length === 0) return run.advance();
+      run.emit(true);
+      this.pump();
     });
   }
 
@@ -103,22 +88,34 @@ export class HashPool {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.watchdog);
-    for (const run of this.runs) this.settle(run, () => run.reject(new Error('HashPool closed while hashing')));
+    for (const run of [...this.runs]) run.fail(new Error('HashPool closed while hashing'));
     this.queue = [];
     const exits = [...this.slots].map((s) => s.exited);
     for (const s of this.slots) void s.worker.terminate();
-    await Promise.all(exits);
+    // A thread stuck in a system call cannot be stopped; do not wait for it forever.
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS).unref()));
+    await Promise.race([Promise.all(exits), giveUp]);
+    clearTimeout(timer);
   }
 
-  /** Hand queued tasks to the least busy workers, starting workers up to the pool size. */
+  /**
+   * Hand queued tasks to the least busy workers, starting workers up to the pool size. A retried
+   * task (`attempts` > 0) runs alone on a worker, so that if the worker dies again the culprit is
+   * known for certain.
+   */
   private pump(): void {
     while (this.queue.length > 0 && !this.closed) {
+      const head = this.queue[0]!;
+      if (head.run.settled) {
+        this.queue.shift();
+        continue;
+      }
       let slot: Slot | undefined;
-      for (const s of this.slots) if ((!slot || s.tasks.size < slot.tasks.size)) slot = s;
+      for (const s of this.slots) if (!isolating(s) && (!slot || s.tasks.size < slot.tasks.size)) slot = s;
       if ((!slot || slot.tasks.size > 0) && this.slots.size < this.size) slot = this.spawn();
-      if (!slot || slot.tasks.size >= PIPELINE) return;
+      if (!slot || slot.tasks.size >= (head.attempts > 0 ? 1 : PIPELINE)) return;
       const task = this.queue.shift()!;
-      if (task.run.settled) continue;
       const { run } = task;
       if (slot.tasks.size === 0) slot.lastHeard = performance.now();
       slot.tasks.set(task.id, task);
@@ -129,8 +126,8 @@ export class HashPool {
       } catch (err) {
         // An uncloneable ref (a caller bug): those jobs fail, the pool goes on.
         slot.tasks.delete(task.id);
-        for (const i of task.indices) this.record(run, i, { size: 0, error: `cannot send job to worker: ${describeError(err)}` });
-        this.afterProgress(run);
+        for (const i of task.indices) run.record(i, { size: 0, error: `cannot send job to worker: ${describeError(err)}` });
+        run.advance();
       }
     }
   }
@@ -162,15 +159,15 @@ export class HashPool {
     if (!task) return;
     const { run } = task;
     if (!run.settled) {
-      for (const { index, ...d } of m.results) if (task.indices.includes(index)) this.record(run, index, d);
+      for (const { index, ...d } of m.results) if (task.indices.includes(index)) run.record(index, d);
       run.bytesDone += m.bytes;
     }
     if (m.type === 'done') {
       slot.tasks.delete(task.id);
       if (slot.tasks.size === 0) slot.worker.unref();
-      if (!m.cancelled) for (const i of task.indices) this.record(run, i, { size: 0, error: 'hash worker returned no result' });
+      if (!m.cancelled) for (const i of task.indices) run.record(i, { size: 0, error: 'hash worker returned no result' });
     }
-    this.afterProgress(run);
+    run.advance();
     this.pump();
   }
 
@@ -181,7 +178,7 @@ export class HashPool {
     if (this.startupFailures >= MAX_STARTUP_FAILURES) {
       const queued = this.queue;
       this.queue = [];
-      for (const t of queued) this.failTask({ ...t, retry: true }, `hash workers fail to start: ${slot.exitReason ?? `exit code ${code}`}`);
+      for (const t of queued) this.failTask({ ...t, attempts: Infinity }, `hash workers fail to start: ${slot.exitReason ?? `exit code ${code}`}`, false);
     }
     this.pump();
   }
@@ -197,24 +194,25 @@ export class HashPool {
     slot.tasks.clear();
     slot.worker.unref(); // a thread stuck in a system call must not keep the process alive
     void slot.worker.terminate();
-    for (const t of tasks) this.failTask(t, reason);
+    for (const t of tasks) this.failTask(t, reason, tasks.length > 1);
   }
 
   /**
-   * A worker died or hung under this task. A batch is retried file by file (one file probably
-   * caused it, the rest deserve a digest); a lone file gets the error.
+   * A worker died or hung under this task. If it shared the worker with other files (a batch, or
+   * other tasks), each of its unfinished files is retried alone, since probably only one of them
+   * caused it; a file that was alone on the worker, or already retried, gets the error.
    */
-  private failTask(task: Task, reason: string): void {
+  private failTask(task: Task, reason: string, shared: boolean): void {
     const { run } = task;
     if (run.settled) return;
-    const left = task.indices.filter((i) => run.results[i] === undefined);
-    if (left.length > 1 && !task.retry) {
-      const retries = left.map((i) => ({ id: this.nextTaskId++, run, indices: [i], retry: true, cancelled: false }));
+    const left = task.indices.filter((i) => !run.has(i));
+    if (task.attempts === 0 && (left.length > 1 || shared)) {
+      const retries = left.map((i) => ({ id: this.nextTaskId++, run, indices: [i], attempts: 1 }));
       this.queue.unshift(...retries);
       return;
     }
-    for (const i of left) this.record(run, i, { size: 0, error: `${reason} (while hashing this file)` });
-    this.afterProgress(run);
+    for (const i of left) run.record(i, { size: 0, error: `${reason} (while hashing this file)` });
+    run.advance();
   }
 
   private checkStalls(every: number): void {
@@ -231,14 +229,13 @@ export class HashPool {
     this.pump();
   }
 
-  private cancelRun(run: Run, err: Error): void {
+  private cancelRun(run: HashRun, err: Error): void {
     if (run.settled) return;
-    this.settle(run, () => run.reject(err));
+    run.fail(err);
     this.queue = this.queue.filter((t) => t.run !== run);
     for (const slot of this.slots) {
       const mine = [...slot.tasks.values()].filter((t) => t.run === run);
       for (const t of mine) {
-        t.cancelled = true;
         post(slot.worker, { type: 'cancel', taskId: t.id });
       }
       if (mine.length === 0) continue;
@@ -250,44 +247,12 @@ export class HashPool {
       }, CANCEL_GRACE_MS).unref();
     }
   }
+}
 
-  private record(run: Run, index: number, d: Digests): void {
-    if (run.settled || run.results[index] !== undefined) return;
-    run.results[index] = { ref: run.jobs[index]!.ref, ...d };
-    run.jobsDone++;
-  }
-
-  private afterProgress(run: Run): void {
-    if (run.settled) return;
-    if (run.jobsDone === run.jobs.length) this.finish(run);
-    else this.emit(run, false);
-  }
-
-  private finish(run: Run): void {
-    this.emit(run, true);
-    this.settle(run, () => run.resolve(run.results as HashResult[]));
-  }
-
-  private settle(run: Run, how: () => void): void {
-    if (run.settled) return;
-    run.settled = true;
-    run.detach();
-    this.runs.delete(run);
-    how();
-  }
-
-  private emit(run: Run, force: boolean): void {
-    if (!run.onProgress) return;
-    const now = performance.now();
-    if (!force && now - run.lastEmit < REPORT_INTERVAL_MS) return;
-    run.lastEmit = now;
-    const p: HashProgress = { jobsDone: run.jobsDone, jobsTotal: run.jobs.length, bytesDone: run.bytesDone, bytesTotal: run.bytesTotal };
-    try {
-      run.onProgress(p);
-    } catch {
-      // A faulty progress display must not stop the hashing it reports on.
-    }
-  }
+/** Whether a worker is running a retried task, which must have it to itself. */
+function isolating(slot: Slot): boolean {
+  for (const t of slot.tasks.values()) if (t.attempts > 0) return true;
+  return false;
 }
 
 function post(worker: Worker, msg: ToWorker): void {

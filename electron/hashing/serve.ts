@@ -8,8 +8,9 @@ import { describeError, hashReader, type Digests } from './digest.js';
 import { REPORT_INTERVAL_MS, type FromWorker, type IndexedDigests, type TaskJob, type ToWorker } from './protocol.js';
 
 /**
- * Files hashed at once inside one worker. Small files are dominated by open/stat/close on libuv's
- * I/O threads, so a few in flight keep those threads and this thread's hashing both busy.
+ * Files hashed at once inside one worker. With an async opener (images, archives) the waits for
+ * libuv's I/O threads overlap with hashing; the sync folder opener (folder-sync.ts) simply runs
+ * them one after another.
  */
 const LANES = 8;
 

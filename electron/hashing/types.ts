@@ -40,6 +40,7 @@ export interface HashResult {
 export interface HashProgress {
   jobsDone: number;
   jobsTotal: number;
+  /** Bytes read so far (a file retried after a worker failure counts again). */
   bytesDone: number;
   /** Sum of the jobs' listed sizes, or null when any job came without one. */
   bytesTotal: number | null;

@@ -5,7 +5,8 @@
 import type { FileEntry, Filesystem } from '../../electron/common/vfs.js';
 import { LIMITS } from '../../electron/common/limits.js';
 
-export async function listFiles(fs: Filesystem, root = '/', concurrency = 8): Promise<FileEntry[]> {
+/** Lists every regular file; `onFiles` (if given) sees each directory's files as soon as they are listed. */
+export async function listFiles(fs: Filesystem, root = '/', concurrency = 8, onFiles?: (files: FileEntry[]) => void): Promise<FileEntry[]> {
   const files: FileEntry[] = [];
   const pending: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
   let active = 0;
@@ -16,10 +17,13 @@ export async function listFiles(fs: Filesystem, root = '/', concurrency = 8): Pr
         const dir = pending.shift()!;
         active++;
         fs.readdir(dir.path).then((entries) => {
+          const here: FileEntry[] = [];
           for (const e of entries) {
-            if (e.type === 'file') files.push(e);
+            if (e.type === 'file') here.push(e);
             else if (e.type === 'dir' && dir.depth < LIMITS.walkMaxDepth) pending.push({ path: e.path, depth: dir.depth + 1 });
           }
+          files.push(...here);
+          if (here.length > 0) onFiles?.(here);
           active--;
           next();
         }, reject);
