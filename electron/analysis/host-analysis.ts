@@ -5,14 +5,16 @@
  */
 import { formatRef } from '../common/evidence-ref.js';
 import { earliestTime } from '../common/vfs.js';
-import type { InstallRecord, IocHit, HostResult, StageResult, Verdict } from '../common/scan-result.js';
+import type { ExaminedFile, InstallRecord, IocHit, HostResult, StageResult, Verdict } from '../common/scan-result.js';
 import type { OsKind } from '../common/vfs.js';
 import type { AppFileRecord, ArtefactRecord, CoverageRecord } from '../artefacts/records.js';
-import type { DigestMap } from './digests.js';
+import { digestKey, type DigestMap } from './digests.js';
 import { cite, hashFindings, networkFindings, structureFindings } from './findings.js';
 import { versionStatus, type IocSet } from './ioc/index.js';
 import { StageBoard } from './stage-board.js';
-import { buildTimeline } from './timeline.js';
+import { buildTimeline, mergeTimeline } from './timeline.js';
+import { executionFindings, executionTimeline } from './execution-findings.js';
+import { eventFindings, eventTimeline } from './event-findings.js';
 
 export interface HostInput {
   os: OsKind;
@@ -24,7 +26,7 @@ export interface HostInput {
   unreadableReason?: string;
 }
 
-export type HostAnalysis = Pick<HostResult, 'verdict' | 'verdictReason' | 'installs' | 'stages' | 'iocHits' | 'timeline'>;
+export type HostAnalysis = Pick<HostResult, 'verdict' | 'verdictReason' | 'installs' | 'stages' | 'iocHits' | 'timeline' | 'files' | 'coverage'>;
 
 export function analyseHost(input: HostInput): HostAnalysis {
   const { records, iocs } = input;
@@ -39,9 +41,12 @@ export function analyseHost(input: HostInput): HostAnalysis {
   structureFindings(files, input.digests, board, hits);
   networkFindings(records, iocs, board, hits);
   runtimeFindings(records, board);
+  const trojanizedPresent = (['installed', 'trojanized-library', 'encrypted-payload', 'installer'] as const).some((id) => board.observed(id));
+  executionFindings(records, board, trojanizedPresent);
+  eventFindings(records, iocs, board, hits, installs, trojanizedPresent);
 
   // Coverage: a stage we could look for and did not find is not-observed; else not-assessed.
-  const anyTrace = installs.length > 0 || files.some((f) => f.role !== 'second-stage') || records.some((r) => r.type === 'app-data' || r.type === 'timer' || r.type === 'main-storage');
+  const anyTrace = installs.length > 0 || files.some((f) => f.role !== 'second-stage') || records.some((r) => r.type === 'app-data' || r.type === 'timer' || r.type === 'main-storage' || r.type === 'prefetch' || r.type.startsWith('evtx-'));
   const installRootPresent = files.some((f) => f.installRoot !== null) || records.some((r) => r.type === 'install');
   if (covered('installers')) board.assess('installer');
   if (covered('app-install')) board.assess('installed', 'trojanized-library');
@@ -54,7 +59,30 @@ export function analyseHost(input: HostInput): HostAnalysis {
 
   const stages = board.results();
   const { verdict, reason } = decide(input, stages, installs, hits, anyTrace);
-  return { verdict, verdictReason: reason, installs, stages, iocHits: sortHits(hits), timeline: buildTimeline(records, stages) };
+  return {
+    verdict,
+    verdictReason: reason,
+    installs: installs.sort((a, b) => (a.path + (a.version ?? '')).localeCompare(b.path + (b.version ?? ''))),
+    stages,
+    iocHits: sortHits(hits),
+    timeline: mergeTimeline(buildTimeline(records, stages), [...executionTimeline(records), ...eventTimeline(records)]),
+    files: examinedFiles(files, input.digests),
+    coverage: records.filter((r): r is CoverageRecord => r.type === 'coverage').map((c) => ({ area: c.area, platform: c.platform, state: c.state, detail: c.detail })),
+  };
+}
+
+function examinedFiles(files: AppFileRecord[], digests: DigestMap): ExaminedFile[] {
+  const seen = new Set<string>();
+  const out: ExaminedFile[] = [];
+  for (const f of files) {
+    const key = digestKey(f.ref.evidenceId, f.ref.path);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const d = digests.get(key);
+    const e = f.entry;
+    out.push({ evidenceId: f.ref.evidenceId, path: f.ref.path, role: f.role, size: d?.size ?? e.size, id: e.id ?? null, md5: d?.md5 ?? null, sha1: d?.sha1 ?? null, sha256: d?.sha256 ?? null, created: e.created, modified: e.modified, accessed: e.accessed, changed: e.changed, citation: formatRef(f.ref) });
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 function installsFrom(records: readonly ArtefactRecord[], files: AppFileRecord[], iocs: IocSet, board: StageBoard): InstallRecord[] {

@@ -48,3 +48,14 @@ export function buildTimeline(records: readonly ArtefactRecord[], stages: StageR
     })
     .sort((a, b) => a.time.localeCompare(b.time) || a.event.localeCompare(b.event));
 }
+
+/** Merge further dated facts into a sorted timeline, dropping exact duplicates. */
+export function mergeTimeline(a: TimelineEntry[], b: TimelineEntry[]): TimelineEntry[] {
+  const seen = new Set<string>();
+  return [...a, ...b]
+    .filter((e) => {
+      const k = `${e.time}|${e.event}|${e.source}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    })
+    .sort((x, y) => x.time.localeCompare(y.time) || x.event.localeCompare(y.event));
+}

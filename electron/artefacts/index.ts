@@ -4,6 +4,8 @@ import { windowsAppTree } from './windows/app-tree.js';
 import { windowsInstallers } from './windows/installers.js';
 import { windowsAppData } from './windows/app-data.js';
 import { windowsSecondStage } from './windows/second-stage.js';
+import { windowsPrefetch } from './windows/prefetch.js';
+import { windowsEvtxEvents } from './windows/evtx-events.js';
 import { macosAppBundles } from './macos/app-bundles.js';
 import { macosSupportFolder } from './macos/support-folder.js';
 
@@ -12,6 +14,8 @@ export const PLUGINS: readonly ArtefactPlugin[] = [
   windowsInstallers,
   windowsAppData,
   windowsSecondStage,
+  windowsPrefetch,
+  windowsEvtxEvents,
   macosAppBundles,
   macosSupportFolder,
 ];

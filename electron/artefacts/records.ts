@@ -4,6 +4,11 @@
  */
 import type { EvidenceRef } from '../common/evidence-ref.js';
 import type { FileEntry } from '../common/vfs.js';
+import type { PrefetchCoverageRecord, PrefetchRecord } from './windows/prefetch-records.js';
+import type { EventLogRecord } from './windows/event-records.js';
+
+export type * from './windows/event-records.js';
+export type { PrefetchCoverageRecord, PrefetchRecord } from './windows/prefetch-records.js';
 
 export type Platform = 'windows' | 'macos';
 
@@ -138,4 +143,7 @@ export type ArtefactRecord =
   | MainStorageRecord
   | AppDataRecord
   | TextSampleRecord
-  | CoverageRecord;
+  | CoverageRecord
+  | PrefetchRecord
+  | PrefetchCoverageRecord
+  | EventLogRecord;

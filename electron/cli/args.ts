@@ -2,7 +2,7 @@
 export class UsageError extends Error {}
 
 export interface ParsedArgs {
-  command: 'scan' | 'demo' | 'version' | 'help' | 'ls' | 'cat' | 'hash' | 'dump';
+  command: 'scan' | 'demo' | 'version' | 'help' | 'ls' | 'cat' | 'hash' | 'dump' | 'export' | 'report';
   positionals: string[];
   ioc: string[];
   json: string | null;
@@ -20,7 +20,7 @@ export interface ParsedArgs {
 
 const VALUE_FLAGS = new Set(['--ioc', '--json', '--report', '--case', '--examiner', '--workers', '--algorithms']);
 const ALGORITHMS = new Set(['md5', 'sha1', 'sha256']);
-const COMMANDS = new Set(['scan', 'demo', 'ls', 'cat', 'hash', 'dump']);
+const COMMANDS = new Set(['scan', 'demo', 'ls', 'cat', 'hash', 'dump', 'export', 'report']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const out: ParsedArgs = { command: 'help', positionals: [], ioc: [], json: null, report: null, caseName: null, examiner: null, workers: null, quiet: false, recursive: false, deleted: false, jsonLines: false, algorithms: ['md5', 'sha1', 'sha256'] };
@@ -85,7 +85,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (out.command === 'scan' && out.positionals.length === 0) throw new UsageError('scan needs at least one evidence path');
   if (out.command === 'demo' && out.positionals.length > 0) throw new UsageError('demo takes no evidence paths');
   if (out.command === 'demo' && out.ioc.length > 0) throw new UsageError('demo takes no --ioc');
-  const need: Record<string, [number, number]> = { ls: [1, 2], cat: [2, 2], hash: [1, 2], dump: [2, 3] };
+  const need: Record<string, [number, number]> = { ls: [1, 2], cat: [2, 2], hash: [1, 2], dump: [2, 3], export: [2, 3], report: [2, 2] };
   const range = need[out.command];
   if (range && (out.positionals.length < range[0] || out.positionals.length > range[1])) throw new UsageError(`wrong number of arguments for ${out.command} (see --help)`);
   return out;
@@ -101,6 +101,8 @@ Usage:
   3cx-triage cat  <evidence> PATH[:STREAM]
   3cx-triage hash <evidence> [PATH] [--algorithms md5,sha1,sha256] [--workers N]
   3cx-triage dump <artefact> <evidence> [PATH] [--json]     artefacts: pe, plist, macho, main-storage, ...
+  3cx-triage export <timeline-csv|l2tcsv|bodyfile|stix|json> <result.json> [OUT]
+  3cx-triage report <result.json> <OUT.html|OUT.pdf>
   3cx-triage --version | --help
 
   <evidence>   a live folder (mounted Windows volume, macOS root, user profile); archives and

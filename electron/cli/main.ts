@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** `3cx-triage`: the scriptable face of the engine (shared/design/contract.md). */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { RESULT_SCHEMA, type ScanResult } from '../common/scan-result.js';
+import { EXPORTS } from '../report/exports/index.js';
 import { Engine, toolVersion } from '../engine/engine.js';
 import { prepareDemoEvidence } from '../engine/demo.js';
 import { HELP, parseArgs, UsageError, type ParsedArgs } from './args.js';
@@ -36,7 +38,37 @@ async function main(argv: string[]): Promise<number> {
     case 'hash':
     case 'dump':
       return utility(args, argv);
+    case 'export':
+    case 'report':
+      return fromResult(args);
   }
+}
+
+/** `export` and `report` work from a saved result document, so exports never need the evidence again. */
+async function fromResult(args: ParsedArgs): Promise<number> {
+  const [a, b, c] = args.positionals as [string, string, string | undefined];
+  const file = args.command === 'export' ? b : a;
+  let result: ScanResult;
+  try {
+    result = JSON.parse(await readFile(file, 'utf8')) as ScanResult;
+    if (result.schema !== RESULT_SCHEMA) throw new Error(`not a ${RESULT_SCHEMA} result document`);
+  } catch (err) {
+    process.stderr.write(`3cx-triage: ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  if (args.command === 'report') {
+    await writeReport(result, b, process.stderr);
+    return 0;
+  }
+  const fmt = EXPORTS[a];
+  if (!fmt) {
+    process.stderr.write(`3cx-triage: unknown export format '${a}' (one of ${Object.keys(EXPORTS).join(', ')})\n`);
+    return 2;
+  }
+  const text = fmt.render(result);
+  if (c) await writeFile(c, text);
+  else process.stdout.write(text);
+  return 0;
 }
 
 async function utility(args: ParsedArgs, argv: string[]): Promise<number> {

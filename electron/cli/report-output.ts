@@ -1,9 +1,10 @@
 /** `--report OUT.html|OUT.pdf`: HTML always; PDF through a system Chromium in headless print mode. */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ScanResult } from '../common/scan-result.js';
 import { renderHtmlReport } from '../report/html.js';
@@ -16,18 +17,26 @@ export function findChromium(): string | null {
   return CHROMIUMS.find((p) => existsSync(p)) ?? null;
 }
 
-export async function writeReport(result: ScanResult, out: string, log: NodeJS.WritableStream): Promise<void> {
+/** The report's own SHA-256 beside it, in sha256sum format, so a recipient can check the copy they hold. */
+async function writeDigest(file: string): Promise<void> {
+  const hex = createHash('sha256').update(await readFile(file)).digest('hex');
+  await writeFile(`${file}.sha256`, `${hex}  ${basename(file)}\n`);
+}
+
+export async function writeReport(result: ScanResult, out: string, log: NodeJS.WritableStream): Promise<string> {
   const html = renderHtmlReport(result);
   if (!out.toLowerCase().endsWith('.pdf')) {
     await writeFile(out, html);
-    return;
+    await writeDigest(out);
+    return out;
   }
   const chromium = findChromium();
   const htmlOut = out.replace(/\.pdf$/i, '.html');
   if (!chromium) {
     await writeFile(htmlOut, html);
+    await writeDigest(htmlOut);
     log.write(`3cx-triage: a PDF needs Chromium (set CHROMIUM_PATH); wrote the HTML report to ${htmlOut}\n`);
-    return;
+    return htmlOut;
   }
   const dir = await mkdtemp(join(tmpdir(), '3cx-report-'));
   try {
@@ -36,8 +45,12 @@ export async function writeReport(result: ScanResult, out: string, log: NodeJS.W
     const r = spawnSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`, '--no-pdf-header-footer', `--print-to-pdf=${out}`, pathToFileURL(src).href], { stdio: 'ignore', timeout: 120_000 });
     if (r.status !== 0 || !existsSync(out)) {
       await writeFile(htmlOut, html);
+      await writeDigest(htmlOut);
       log.write(`3cx-triage: Chromium could not print the PDF; wrote the HTML report to ${htmlOut}\n`);
+      return htmlOut;
     }
+    await writeDigest(out);
+    return out;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -84,6 +84,31 @@ export interface TimelineEntry {
   source: string;
 }
 
+/** Added: every file the scan examined for this host (report appendix, bodyfile export). */
+export interface ExaminedFile {
+  evidenceId: string;
+  path: string;
+  role: string;
+  size: number;
+  id: string | null;
+  md5: string | null;
+  sha1: string | null;
+  sha256: string | null;
+  created: string | null;
+  modified: string | null;
+  accessed: string | null;
+  changed: string | null;
+  citation: string;
+}
+
+/** Added: which locations the scan could examine for this host, for the report's limitations. */
+export interface CoverageNote {
+  area: string;
+  platform: string;
+  state: 'examined' | 'unreadable';
+  detail: string;
+}
+
 export interface HostResult {
   id: string;
   name: string;
@@ -96,6 +121,8 @@ export interface HostResult {
   stages: StageResult[];
   iocHits: IocHit[];
   timeline: TimelineEntry[];
+  files?: ExaminedFile[];
+  coverage?: CoverageNote[];
 }
 
 export interface ScanResult {

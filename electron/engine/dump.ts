@@ -10,6 +10,8 @@ import { parsePe } from '../formats/pe/index.js';
 import { parsePlist } from '../formats/plist/index.js';
 import { machoMarkers, parseMacho } from '../formats/macho/index.js';
 import { decodeMainStorage } from '../formats/main-storage/index.js';
+import { dumpPrefetch } from '../formats/prefetch/index.js';
+import { dumpEvtx } from '../formats/evtx/index.js';
 import { EvidenceView } from './evidence-view.js';
 
 export type Dumper = (reader: Reader) => AsyncIterable<unknown>;
@@ -30,6 +32,8 @@ export const DUMPERS = new Map<string, Dumper>([
   ['plist', (r) => one(readWhole(r).then((b) => parsePlist(b)))],
   ['macho', (r) => one(Promise.all([parseMacho(r), machoMarkers(r)]).then(([m, markers]) => ({ ...m, markers })))],
   ['main-storage', (r) => one(readWhole(r).then((b) => decodeMainStorage(b)))],
+  ['prefetch', (r) => one(readWhole(r).then((b) => dumpPrefetch(b)))],
+  ['evtx', (r) => dumpEvtx(r)],
 ]);
 
 export function registerDumper(name: string, d: Dumper): void {

@@ -38,7 +38,16 @@ export async function openEvidence(path: string, evidenceId: string): Promise<Op
       close: async () => {},
     };
   }
-  return opener(path, evidenceId, detected);
+  try {
+    return await opener(path, evidenceId, detected);
+  } catch (err) {
+    // The kind is known even when its reader gives up: report it with the reason, host inconclusive.
+    return {
+      item: { kind: detected.kind, sizeBytes: detected.sizeBytes, errors: [{ path: '/', message: err instanceof Error ? err.message : String(err) }] },
+      hosts: [],
+      close: async () => {},
+    };
+  }
 }
 
 async function openFolderEvidence(path: string): Promise<OpenedEvidence> {

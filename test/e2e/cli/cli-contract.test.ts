@@ -18,7 +18,7 @@ describe('command line contract', () => {
     }
   });
 
-  test('a missing path or an image this version cannot open is inconclusive, listed under errors, exit 0', () => {
+  test('a missing path, a disk with no readable file system and a broken E01 are inconclusive, listed under errors, exit 0', () => {
     const dir = tmp('kinds');
     const img = join(dir, 'disk.img');
     writeFileSync(img, Buffer.alloc(4096, 0));
@@ -27,7 +27,7 @@ describe('command line contract', () => {
     const { result } = scanJson([join(dir, 'nope'), img, e01]);
     assert.deepEqual(result.evidence.map((e) => e.kind), ['folder', 'raw', 'e01']);
     assert.deepEqual(result.hosts.map((h) => h.verdict), ['inconclusive', 'inconclusive', 'inconclusive']);
-    assert.deepEqual(result.errors.map((e) => e.evidenceId), ['E1', 'E2', 'E3']);
+    assert.deepEqual([...new Set(result.errors.map((e) => e.evidenceId))], ['E1', 'E2', 'E3']);
     for (const h of result.hosts) assert.ok(h.stages.every((s) => s.status === 'not-assessed'));
   });
 

@@ -67,6 +67,21 @@ describe('scan of live folders reaches the examiner verdict', { skip: hasMingw()
     assert.ok(h.timeline.some((t) => t.event.includes('x<svg onload=alert(1)>\nline "quoted"')));
   });
 
+  test('uninstalled app: event logs and Prefetch still prove install, run, timer, beacon → compromised', () => {
+    const h = scanJson([join(dir, 'win-uninstalled')]).result.hosts[0]!;
+    assert.equal(h.verdict, 'compromised');
+    assert.ok(h.installs.some((i) => i.version === '18.12.416' && i.affected === true && i.source.startsWith('MsiInstaller 1033 installed')));
+    assert.equal(stage(h, 'installer').firstSeen, '2023-03-20T09:14:02.000000000Z');
+    const exec = stage(h, 'executed');
+    assert.equal(exec.status, 'observed');
+    assert.ok(exec.evidence.some((e) => e.artefact.startsWith('Prefetch') && /loaded FFMPEG\.DLL and D3DCOMPILER_47\.DLL/.test(e.detail)));
+    assert.ok(exec.evidence.some((e) => /Microsoft-Windows-Sysmon%4Operational\.evtx record \d+ \(Microsoft-Windows-Sysmon 7\)/.test(e.artefact)));
+    assert.ok(stage(h, 'dormancy-timer').evidence.some((e) => /Sysmon 11/.test(e.artefact) && /manifest/.test(e.detail)));
+    assert.ok(stage(h, 'beacon').evidence.every((e) => /Sysmon (22|3)\)/.test(e.artefact)));
+    assert.equal(stage(h, 'beacon').status, 'observed');
+    assert.ok(h.timeline.some((t) => /Windows Installer remove 3CX Desktop App/.test(t.event)));
+  });
+
   test('macOS root with .main_storage and UpdateAgent → compromised', () => {
     const h = scanJson([join(dir, 'mac-compromised')]).result.hosts[0]!;
     assert.equal(h.os, 'macos');

@@ -1,0 +1,293 @@
+/**
+ * The open case as a service: the engine side of every IPC channel (`EngineContract`). The
+ * Electron utility process (host.ts) and the e2e test bridge both run this same object over the
+ * real Engine, so what the tests drive is what the app runs. It never throws to its caller:
+ * `handle` answers with a tagged result.
+ */
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CaseEvidence, CaseSnapshot, EngineChannel, EngineReq, EngineRes, EventContract, HostSummary, IpcError, IpcResult } from '../common/ipc-contract.js';
+import type { ScanResult } from '../common/scan-result.js';
+import { renderHtmlReport } from '../report/html.js';
+import { countVerdicts, queryHosts, summarizeHost } from './case-queries.js';
+import { CaseStore, CaseStoreError } from './case-store.js';
+import { prepareDemoEvidence, type DemoEvidence } from './demo.js';
+import { Engine, type EngineOptions } from './engine.js';
+import { BrowseError, EvidenceBrowser } from './evidence-browser.js';
+
+export type ServiceEvent = { [E in 'scan:progress' | 'case:updated']: { event: E; payload: EventContract[E] } }['scan:progress' | 'case:updated'];
+
+export class ServiceError extends Error {
+  constructor(readonly code: IpcError['code'], message: string) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+type Handlers = { [C in EngineChannel]: (req: EngineReq<C>) => Promise<EngineRes<C>> };
+
+export class CaseService {
+  private store: CaseStore | null = null;
+  private result: ScanResult | null = null;
+  private summaries: HostSummary[] = [];
+  private browser: EvidenceBrowser | null = null;
+  private demo: DemoEvidence | null = null;
+  private scan: { controller: AbortController; done: Promise<void> } | null = null;
+  private status = new Map<string, Omit<CaseEvidence, 'id' | 'path' | 'addedAt'>>();
+  private version = 0;
+  private readonly engine: Engine;
+
+  constructor(
+    private readonly emit: (e: ServiceEvent) => void,
+    opts: EngineOptions & { engine?: Engine } = {},
+  ) {
+    this.engine = opts.engine ?? new Engine(opts);
+  }
+
+  async handle<C extends EngineChannel>(channel: C, req: EngineReq<C>): Promise<IpcResult<EngineRes<C>>> {
+    const fn = this.handlers[channel] as ((r: EngineReq<C>) => Promise<EngineRes<C>>) | undefined;
+    if (!fn) return { ok: false, error: { code: 'invalid', message: `unknown channel ${String(channel)}` } };
+    try {
+      return { ok: true, value: await fn(req) };
+    } catch (err) {
+      return { ok: false, error: toIpcError(err) };
+    }
+  }
+
+  /** Resolves when the running scan (if any) has finished or been cancelled. */
+  async idle(): Promise<void> {
+    await this.scan?.done;
+  }
+
+  async dispose(): Promise<void> {
+    await this.closeCase();
+  }
+
+  private readonly handlers: Handlers = {
+    'case:new': async ({ dir, meta }) => {
+      await this.closeCase();
+      this.attach(await CaseStore.create(dir, meta), null);
+      return this.snapshot();
+    },
+    'case:open': async ({ dir }) => {
+      await this.closeCase();
+      const store = await CaseStore.open(dir);
+      this.attach(store, await store.loadResult());
+      return this.snapshot();
+    },
+    'case:open-demo': async ({ workDir }) => {
+      await this.closeCase();
+      const dir = join(workDir, 'demo-case');
+      await removeOldDemo(dir);
+      this.demo = await prepareDemoEvidence();
+      const store = await CaseStore.create(dir, { caseNumber: 'DEMO-0001', name: '3CX demo case (benign stand-ins)', examiner: 'demo', notes: 'Built from assets/demo: two hosts with benign stand-ins for the trojanized 3CX files.' }, { demo: true });
+      this.attach(store, null);
+      await store.addEvidence(this.demo.paths, 'demo');
+      this.startScan();
+      return this.snapshot();
+    },
+    'case:get': async () => (this.store ? this.snapshot() : null),
+    'case:update-meta': async (meta) => {
+      await this.need().updateMeta(meta);
+      return this.changed();
+    },
+    'case:close': async () => {
+      await this.closeCase();
+      return null;
+    },
+    'evidence:add': async ({ paths, how }) => {
+      const store = this.need();
+      if (this.scan) throw new ServiceError('busy', 'a scan is running: add evidence when it has finished or been cancelled');
+      for (const p of paths) {
+        const st = await stat(p).catch(() => null);
+        if (!st || !(st.isFile() || st.isDirectory())) throw new ServiceError('invalid', `not a file or folder: ${p}`);
+      }
+      const added = await store.addEvidence(paths, how);
+      for (const a of added) this.status.set(a.id, { status: 'pending', message: null, done: null, total: null });
+      return this.changed();
+    },
+    'scan:start': async () => {
+      this.startScan();
+      return this.snapshot();
+    },
+    'scan:cancel': async () => {
+      const s = this.scan;
+      if (s) {
+        s.controller.abort();
+        await s.done;
+      }
+      return this.snapshot();
+    },
+    'hosts:list': async (q) => queryHosts(this.summaries, q),
+    'host:get': async ({ hostId }) => {
+      const h = this.result?.hosts.find((x) => x.id === hostId);
+      if (!h) throw new ServiceError('not-found', `no host ${hostId} in the latest scan`);
+      return h;
+    },
+    'evidence:browse': async ({ evidenceId, path }) => this.needBrowser().browse(evidenceId, path),
+    'evidence:preview': async ({ evidenceId, path }) => {
+      const p = await this.needBrowser().preview(evidenceId, path);
+      await this.need().audit('file-previewed', `${evidenceId} ${path}`);
+      return p;
+    },
+    'report:html': async () => ({ html: renderHtmlReport(this.needResult()) }),
+    'report:write': async () => {
+      const store = this.need();
+      const paths = store.reportPaths(new Date().toISOString());
+      await store.writeReport(paths.htmlPath, renderHtmlReport(this.needResult()));
+      return paths;
+    },
+    'audit:note': async ({ action, detail }) => {
+      await this.need().audit(action, detail);
+      return null;
+    },
+  };
+
+  private startScan(): void {
+    const store = this.need();
+    if (this.scan) throw new ServiceError('busy', 'a scan is already running');
+    if (store.evidence.length === 0) throw new ServiceError('invalid', 'add evidence before scanning');
+    const controller = new AbortController();
+    for (const e of store.evidence) this.status.set(e.id, { status: 'pending', message: 'waiting', done: null, total: null });
+    let current: string | null = null;
+    const paths = store.evidence.map((e) => e.path);
+    const meta = store.meta;
+    const run = async (): Promise<void> => {
+      await store.audit('scan-started', `${paths.length} evidence item(s)`);
+      try {
+        const result = await this.engine.scan(paths, {
+          caseName: [meta.caseNumber, meta.name].filter(Boolean).join(' ') || null,
+          examiner: meta.examiner || null,
+          signal: controller.signal,
+          onProgress: (p) => {
+            const id = p.evidenceId ?? null;
+            if (id && id !== current) {
+              if (current) this.status.set(current, { status: 'done', message: 'scanned', done: null, total: null });
+              current = id;
+            }
+            if (id) this.status.set(id, { status: 'scanning', message: p.message, done: p.done ?? null, total: p.total ?? null });
+            this.emit({ event: 'scan:progress', payload: { evidenceId: id, phase: p.phase, message: p.message, done: p.done ?? null, total: p.total ?? null } });
+          },
+        });
+        await store.saveResult(result);
+        this.setResult(result);
+        for (const item of result.evidence) {
+          const hosts = result.hosts.filter((h) => h.evidence.includes(item.id)).length;
+          this.status.set(item.id, { status: 'done', message: `${hosts} host(s)${item.errors.length ? `, ${item.errors.length} issue(s)` : ''}`, done: null, total: null });
+        }
+        await store.audit('scan-completed', `${result.hosts.length} host(s): ${Object.entries(countVerdicts(result)).filter(([, n]) => n > 0).map(([v, n]) => `${n} ${v}`).join(', ')}`);
+      } catch (err) {
+        const cancelled = controller.signal.aborted;
+        for (const e of store.evidence) {
+          const s = this.status.get(e.id);
+          if (s?.status !== 'done') this.status.set(e.id, { status: cancelled ? 'cancelled' : 'error', message: cancelled ? 'cancelled; the previous results are kept' : errorMessage(err), done: null, total: null });
+        }
+        await store.audit(cancelled ? 'scan-cancelled' : 'scan-failed', cancelled ? 'by the examiner' : errorMessage(err));
+      } finally {
+        this.scan = null;
+        this.changed();
+      }
+    };
+    this.scan = { controller, done: Promise.resolve() };
+    this.scan.done = run();
+    this.changed();
+  }
+
+  private attach(store: CaseStore, result: ScanResult | null): void {
+    this.store = store;
+    this.browser = new EvidenceBrowser((id) => store.evidence.find((e) => e.id === id)?.path ?? null);
+    this.status.clear();
+    for (const e of store.evidence) this.status.set(e.id, { status: result?.evidence.some((x) => x.id === e.id) ? 'done' : 'pending', message: null, done: null, total: null });
+    this.setResult(result);
+    this.changed();
+  }
+
+  private setResult(result: ScanResult | null): void {
+    this.result = result;
+    this.summaries = result ? result.hosts.map(summarizeHost) : [];
+  }
+
+  private async closeCase(): Promise<void> {
+    if (this.scan) {
+      this.scan.controller.abort();
+      await this.scan.done;
+    }
+    await this.browser?.closeAll();
+    await this.demo?.dispose();
+    this.store = null;
+    this.browser = null;
+    this.demo = null;
+    this.setResult(null);
+  }
+
+  private changed(): CaseSnapshot {
+    this.version += 1;
+    this.emit({ event: 'case:updated', payload: { version: this.version } });
+    return this.snapshot();
+  }
+
+  private snapshot(): CaseSnapshot {
+    const store = this.need();
+    const r = this.result;
+    return {
+      dir: store.dir,
+      meta: store.meta,
+      createdAt: store.createdAt,
+      demo: store.demo,
+      version: this.version,
+      scanning: this.scan !== null,
+      evidence: store.evidence.map((e) => ({ ...e, ...(this.status.get(e.id) ?? { status: 'pending', message: null, done: null, total: null }) })),
+      scan: r && {
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt,
+        tool: `${r.tool.name} ${r.tool.version}`,
+        iocSet: `${r.iocSet.name} ${r.iocSet.version}`,
+        items: r.evidence,
+        errors: r.errors,
+        hostCount: r.hosts.length,
+        verdicts: countVerdicts(r),
+      },
+    };
+  }
+
+  private need(): CaseStore {
+    if (!this.store) throw new ServiceError('no-case', 'no case is open');
+    return this.store;
+  }
+  private needResult(): ScanResult {
+    if (!this.result) throw new ServiceError('no-case', 'the case has not been scanned yet');
+    return this.result;
+  }
+  private needBrowser(): EvidenceBrowser {
+    this.need();
+    return this.browser!;
+  }
+}
+
+/** Only a folder we made for the demo is ever deleted: its case.json says so. */
+async function removeOldDemo(dir: string): Promise<void> {
+  const text = await readFile(join(dir, 'case.json'), 'utf8').catch(() => null);
+  if (text === null) {
+    if (await stat(dir).catch(() => null)) throw new ServiceError('failed', `${dir} exists and is not a demo case; move it away`);
+    return;
+  }
+  let demo: boolean;
+  try {
+    demo = (JSON.parse(text) as { demo?: unknown }).demo === true;
+  } catch {
+    demo = false;
+  }
+  if (!demo) throw new ServiceError('failed', `${dir} holds a case that is not the demo; move it away`);
+  await rm(dir, { recursive: true, force: true });
+}
+
+function toIpcError(err: unknown): IpcError {
+  if (err instanceof ServiceError) return { code: err.code, message: err.message };
+  if (err instanceof BrowseError) return { code: err.code, message: err.message };
+  if (err instanceof CaseStoreError) return { code: 'failed', message: err.message };
+  return { code: 'failed', message: errorMessage(err) };
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
