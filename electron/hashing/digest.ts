@@ -55,6 +55,7 @@ export async function hashReader(reader: Reader, algorithms: readonly HashAlgori
         }
         offset = end;
         onBytes?.(buf.length);
+        await breathe();
       }
     }
   } catch (err) {
@@ -68,6 +69,22 @@ export async function hashReader(reader: Reader, algorithms: readonly HashAlgori
   algs.forEach((a, i) => (out[a] = hashers[i]!.digest('hex')));
   if (wantPrefix) out.prefix30MiBSha1 = prefixDigest ?? (prefixOnly ? prefixOnly.digest('hex') : out.sha1!);
   return out;
+}
+
+/** Longest stretch of hashing without letting the event loop run. */
+const BREATHE_MS = 20;
+let lastBreath = performance.now();
+
+/**
+ * Let the event loop run if it has not for BREATHE_MS. Reads from memory or from the sync folder
+ * reader resolve as microtasks, so without this a big file would keep the thread from ever
+ * seeing a cancel message (in a worker) or anything else (in the engine) until it ends.
+ */
+export async function breathe(): Promise<void> {
+  const now = performance.now();
+  if (now - lastBreath < BREATHE_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastBreath = performance.now();
 }
 
 /**

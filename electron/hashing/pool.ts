@@ -30,6 +30,8 @@ const DEFAULT_WORKER_URL = new URL('../workers/hash.worker.js', import.meta.url)
 const PIPELINE = 2;
 /** How long a cancelled task may take to wind down before its worker is terminated. */
 const CANCEL_GRACE_MS = 2000;
+/** Extra time a new worker gets to load (evidence loaders pull in sizeable modules). */
+const STARTUP_GRACE_MS = 30_000;
 /** How long close() waits for worker threads to end. */
 const CLOSE_WAIT_MS = 5000;
 /** Workers that die before saying `ready` this many times in a row: the entry itself is broken. */
@@ -66,6 +68,15 @@ export class HashPool {
 
   get workerCount(): number {
     return this.size;
+  }
+
+  /**
+   * Start all workers now rather than at the first hashAll(), so their module loading overlaps
+   * with whatever the caller does meanwhile (listing the evidence). Idle workers never keep the
+   * process alive.
+   */
+  warmUp(): void {
+    while (!this.closed && this.slots.size < this.size) this.spawn();
   }
 
   hashAll(jobs: readonly HashJob[], opts: HashOptions = {}): Promise<HashResult[]> {
@@ -222,7 +233,9 @@ export class HashPool {
     this.lastCheck = now;
     if (late) return;
     for (const s of this.slots) {
-      if (s.tasks.size > 0 && now - s.lastHeard > this.stallMs) {
+      // A worker still loading its modules has not had the chance to report yet.
+      const limit = s.ready ? this.stallMs : this.stallMs + STARTUP_GRACE_MS;
+      if (s.tasks.size > 0 && now - s.lastHeard > limit) {
         this.retire(s, `hash worker stopped responding for ${Math.round(this.stallMs / 1000)} s`);
       }
     }

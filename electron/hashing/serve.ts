@@ -4,7 +4,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { openRef } from '../evidence/resolve.js';
-import { describeError, hashReader, type Digests } from './digest.js';
+import { breathe, describeError, hashReader, type Digests } from './digest.js';
 import { REPORT_INTERVAL_MS, type FromWorker, type IndexedDigests, type TaskJob, type ToWorker } from './protocol.js';
 
 /**
@@ -57,6 +57,7 @@ async function runTask(port: MessagePort, taskId: number, jobs: TaskJob[], prefi
         results.push({ index: job.index, size: 0, error: describeError(err) });
       }
       report();
+      await breathe();
     }
   };
   await Promise.all(Array.from({ length: Math.min(LANES, jobs.length) }, lane));

@@ -1,5 +1,7 @@
 /** Entry point of a hash worker thread (see electron/hashing/pool.ts). */
 import { parentPort } from 'node:worker_threads';
+// Ref openers of every evidence kind (images, archives), so this thread can re-open any EvidenceRef.
+import '../evidence/loaders/index.js';
 import { useSyncFolderOpener } from '../hashing/folder-sync.js';
 import { serveHashTasks } from '../hashing/serve.js';
 

@@ -22,6 +22,7 @@ const t0 = performance.now();
 const fs = await FolderFilesystem.open(root);
 const layers = fs.layersFor();
 const pool = new HashPool(workersArg && workersArg !== 'default' ? { workers: Number(workersArg) } : {});
+pool.warmUp(); // workers load their modules while the walk runs
 const toJobs = (files: FileEntry[]): HashJob[] =>
   files.map((f) => ({ ref: { evidenceId: 'B1', path: f.path, chain: layers }, algorithms: ['sha256'], size: f.size }));
 

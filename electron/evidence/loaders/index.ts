@@ -4,4 +4,6 @@
  * workers can re-open bytes from an EvidenceRef). The engine and the hash worker import this
  * module once. Add one line per loader.
  */
+import './image.js';
+import './archive.js';
 export {};

@@ -136,6 +136,13 @@ async function run(ctx: BenchContext): Promise<unknown> {
   }
   ctx.log(`(median of ${runs} interleaved runs; ratio = tool / hashdeep, goal for ours ≤ 0.50 with peak RSS ≤ 300 MB; ` +
     `1-min load average ${load0.toFixed(1)} before, ${load1.toFixed(1)} after, on ${cpus().length} CPUs)`);
+  list.forEach((tool, i) => {
+    if (!tool.ours) return;
+    const kids = samples[i]!.map((x) => x.child as { walkSeconds: number; hashSecondsAfterWalk: number; workers: number });
+    const walk = median(kids.map((k) => k.walkSeconds));
+    const rest = median(kids.map((k) => k.hashSecondsAfterWalk));
+    ctx.log(`  ${tool.name}: ${kids[0]!.workers} worker(s); walk ${walk.toFixed(2)} s, then ${rest.toFixed(2)} s until the last digest (medians)`);
+  });
   ctx.log(`digests: ${agree ? 'all tools agree on every file' : 'MISMATCH between tools'}`);
   if (!agree) throw new Error('tools disagree on digests');
 

@@ -1,0 +1,171 @@
+/**
+ * ZIP and tar evidence: registers the evidence openers (scans) and the `archive` ref opener (hash
+ * workers re-open a member from an EvidenceRef's layer chain: archive file → [gzip] → zip/tar member
+ * → nested zip/tar member ...). Archives opened for refs are cached per process (reference-counted,
+ * a few at a time) so hashing many members does not re-read a central directory per file.
+ */
+import { stat } from 'node:fs/promises';
+import type { EvidenceRef, Layer } from '../../common/evidence-ref.js';
+import { ParseError } from '../../common/issues.js';
+import type { Filesystem } from '../../common/vfs.js';
+import { TarArchive } from '../../formats/tar/index.js';
+import { ZipArchive, type ZipOpenOptions } from '../../formats/zip/index.js';
+import { FileReader } from '../../io/file-reader.js';
+import type { Reader } from '../../io/reader.js';
+import type { Detected } from '../detect.js';
+import { registerEvidenceOpener, type OpenedEvidence } from '../open.js';
+import { registerOpener } from '../resolve.js';
+import { TarFilesystem } from '../filesystems/tar.js';
+import { ZipFilesystem } from '../filesystems/zip.js';
+import type { CollectionHost, CollectorHash } from './collection.js';
+import { openCollection } from './layouts.js';
+
+export interface CollectionEvidence extends OpenedEvidence {
+  hosts: CollectionHost[];
+  collectorHashes(): CollectorHash[];
+}
+
+let options: ZipOpenOptions = {};
+
+/** Process-wide archive options (the CLI's --password, a temp folder). */
+export function setArchiveOptions(o: { password?: string; tempDir?: string }): void {
+  options = { ...options, ...o };
+}
+
+export async function openArchiveEvidence(path: string, _evidenceId: string, detected: Detected): Promise<CollectionEvidence> {
+  const kind = detected.kind === 'zip' ? 'zip' : 'tar';
+  let raw: ZipFilesystem | TarFilesystem;
+  try {
+    raw = kind === 'zip' ? await ZipFilesystem.openFile(path, options) : await TarFilesystem.openFile(path, { gzip: detected.compressed === 'gzip', ...(options.tempDir ? { tempDir: options.tempDir } : {}) });
+  } catch (err) {
+    return { item: { kind, sizeBytes: detected.sizeBytes, errors: [{ path: '/', message: `cannot read the ${kind} archive: ${(err as Error).message}` }] }, hosts: [], collectorHashes: () => [], close: async () => {} };
+  }
+  const opened: Filesystem[] = [];
+  const r = await openCollection(raw, { zip: options, opened });
+  const errors = [...raw.allIssues.map((i) => ({ path: i.member ?? '/', message: i.message })), ...r.errors];
+  if (raw instanceof ZipFilesystem) {
+    const locked = raw.archive.entries.filter((e) => e.encryption !== 'none' && !e.isDir);
+    const aes = locked.filter((e) => e.encryption !== 'zipcrypto').length;
+    if (locked.length > 0 && (options.password === undefined || aes > 0)) {
+      errors.push({ path: locked[0]!.name, message: `${locked.length} member(s) are encrypted (${aes} AES/strong, ${locked.length - aes} ZipCrypto), e.g. ${locked[0]!.name}: ${aes ? 'AES is not decrypted here; decrypt with the collector\'s tools' : 'give the password with --password'}` });
+    }
+  }
+  return {
+    item: { kind, layout: r.layout, sizeBytes: detected.sizeBytes, errors },
+    hosts: r.hosts,
+    collectorHashes: r.collectorHashes,
+    close: async () => {
+      for (const fs of opened.reverse()) await fs.close().catch(() => {});
+      await raw.close();
+    },
+  };
+}
+
+type Opened = { zip?: ZipArchive; tar?: TarArchive; reader: Reader; refs: number; key: string };
+const cache = new Map<string, Promise<Opened>>();
+const CACHE_MAX = 8;
+
+async function acquire(key: string, make: () => Promise<Omit<Opened, 'refs' | 'key'>>): Promise<Opened> {
+  let p = cache.get(key);
+  if (!p) {
+    p = make().then((o) => ({ ...o, refs: 0, key }));
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  const o = await p;
+  o.refs++;
+  return o;
+}
+
+async function release(o: Opened): Promise<void> {
+  o.refs--;
+  if (cache.size <= CACHE_MAX) return;
+  for (const [k, p] of cache) {
+    const v = await p.catch(() => null);
+    if (v && v.refs === 0 && cache.size > CACHE_MAX) {
+      cache.delete(k);
+      await v.zip?.close();
+      await v.tar?.close();
+      await v.reader.close();
+    }
+  }
+}
+
+function findZip(z: ZipArchive, l: Layer) {
+  const named = z.entries.filter((e) => e.name === l.locator && !e.isDir);
+  return named.length > 1 && l.offset !== undefined ? named.find((e) => e.localHeaderOffset === l.offset) : named[0];
+}
+
+/** EvidenceRef → a Reader over the member's bytes (each step re-opened from plain data). */
+export async function openArchiveRef(ref: EvidenceRef): Promise<Reader> {
+  const [outer, ...rest] = ref.chain;
+  if (!outer || outer.kind !== 'archive') throw new Error(`not an archive ref: ${ref.evidenceId}:${ref.path}`);
+  const st = await stat(outer.locator);
+  let key = `${outer.locator}|${st.size}|${st.mtimeMs}`;
+  // The bytes that hold the archive of the next layer; intermediate member readers belong to the cache.
+  let source: (() => Promise<Reader>) | null = null;
+  const held: Opened[] = [];
+  try {
+    for (let i = 0; i < rest.length; i++) {
+      let l = rest[i]!;
+      let gzip = false;
+      if (l.kind === 'gzip') {
+        gzip = true;
+        l = rest[++i]!;
+        if (!l || l.kind !== 'tar') throw new Error('a gzip layer must be followed by a tar layer');
+      }
+      if (l.kind !== 'zip' && l.kind !== 'tar') throw new Error(`unexpected layer '${l.kind}' inside an archive ref`);
+      const src = source;
+      const o = await acquire(`${key}|${gzip ? 'gz' : ''}${l.kind}`, async () => {
+        if (!src && l.kind === 'zip') {
+          const zip = await ZipArchive.openFile(outer.locator, options);
+          return { zip, reader: { size: zip.size, read: async () => new Uint8Array(0), close: async () => {} } };
+        }
+        const reader = src ? await src() : await FileReader.open(outer.locator);
+        try {
+          if (l.kind === 'zip') return { zip: await ZipArchive.open(reader, options), reader };
+          return { tar: await TarArchive.open(reader, { gzip, ...(options.tempDir ? { tempDir: options.tempDir } : {}) }), reader };
+        } catch (err) {
+          await reader.close();
+          throw err;
+        }
+      });
+      held.push(o);
+      const layer = l;
+      const open = (): Promise<Reader> => (o.zip ? openZipMember(o.zip, layer) : openTarMember(o.tar!, layer));
+      if (i === rest.length - 1) {
+        const last = await open();
+        return {
+          size: last.size,
+          read: (off, len) => last.read(off, len),
+          close: async () => {
+            await last.close().catch(() => {});
+            for (const h of held) await release(h);
+          },
+        };
+      }
+      source = open;
+      key += `|${l.kind}:${l.locator}@${l.offset}`;
+    }
+    throw new Error(`archive ref ${ref.path} names no member`);
+  } catch (err) {
+    for (const h of held) await release(h);
+    throw err;
+  }
+}
+
+async function openZipMember(z: ZipArchive, l: Layer): Promise<Reader> {
+  const e = findZip(z, l);
+  if (!e) throw new ParseError('decode', { what: l.locator }, `ZIP member ${l.locator} is not in the archive`);
+  return z.openMember(e);
+}
+
+async function openTarMember(t: TarArchive, l: Layer): Promise<Reader> {
+  const e = t.entries.find((x) => x.name === l.locator && (l.offset === undefined || x.headerOffset === l.offset));
+  if (!e) throw new ParseError('decode', { what: l.locator }, `tar member ${l.locator} is not in the archive`);
+  return t.openMember(e);
+}
+
+registerEvidenceOpener('zip', openArchiveEvidence);
+registerEvidenceOpener('tar', openArchiveEvidence);
+registerOpener('archive', openArchiveRef);

@@ -1,0 +1,24 @@
+/**
+ * NTFS: boot sector, MFT records with fixups, attributes (resident, non-resident, attribute
+ * lists), runlists, sparse and LZNT1-compressed streams, directory indexes and a scan for deleted
+ * records. See SPEC.md. The Filesystem view over it is evidence/filesystems/ntfs.ts.
+ */
+export { NtfsVolume, simpleFold, ROOT_ENTRY, MAX_ATTR_LIST_BYTES, MAX_EXTENSION_RECORDS } from './volume.js';
+export { parseBootSector, looksLikeNtfs, NTFS_MAX_CLUSTER, NTFS_MAX_RECORD } from './boot.js';
+export type { NtfsBoot } from './boot.js';
+export { parseMftRecord, recordSignature, MAX_ATTRS_PER_RECORD } from './record.js';
+export { applyFixups } from './fixup.js';
+export { decodeRunlist, findOverlap } from './runlist.js';
+export { lznt1Decompress } from './lznt1.js';
+export { AttrStreamReader } from './stream.js';
+export type { StreamLayout } from './stream.js';
+export { readIndex, parseIndexRoot, MAX_INDEX_ENTRIES, MAX_INDEX_DEPTH } from './dir-index.js';
+export type { IndexEntry } from './dir-index.js';
+export { scanDeleted } from './scan.js';
+export type { DeletedRecord } from './scan.js';
+export { parseFileName, parseStandardInformation, parseAttributeList, filetimeIso } from './attrs.js';
+export type { NtfsFile, NtfsStream } from './file.js';
+export { ATTR, NS } from './types.js';
+export type { Attr, AttrListEntry, FileName, MftRecord, MftRef, NtfsIssue, NtfsTimes, Run, StandardInformation } from './types.js';
+export { placeDeleted, displayNames } from './deleted.js';
+export type { DeletedName, DeletedPlacement } from './deleted.js';

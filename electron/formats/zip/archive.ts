@@ -1,0 +1,158 @@
+/**
+ * An open ZIP: its members (listed by node-stream-zip for a file on disk, by our own central-
+ * directory reader for a ZIP inside other evidence, by a local-header walk when the central
+ * directory is damaged), the issues met, and Readers over member content.
+ */
+import { ParseError } from '../../common/issues.js';
+import { FileReader, openReadOnly } from '../../io/file-reader.js';
+import type { Reader } from '../../io/reader.js';
+import { SliceReader } from '../../io/slice-reader.js';
+import { readCentralDirectory } from './central-directory.js';
+import { FLAG_DATA_DESCRIPTOR } from './fields.js';
+import { ZIP_LIMITS } from './limits.js';
+import { locateMember, walkLocalHeaders } from './local-header.js';
+import { listWithStreamZip } from './stream-zip.js';
+import { guardSize, inflateRaw, storedBytes, zipCryptoDecrypt } from './streams.js';
+import { StreamedReader } from './streamed-reader.js';
+import type { ZipEntryInfo, ZipIssue, ZipMemberLocation, ZipOpenOptions } from './types.js';
+
+export type ZipLister = 'node-stream-zip' | 'central-directory' | 'local-headers';
+
+export class ZipArchive {
+  /** Located members by index; a member whose local header failed is absent (see issues). */
+  private readonly located = new Map<number, ZipMemberLocation>();
+
+  private constructor(
+    private readonly reader: Reader,
+    private readonly ownsReader: boolean,
+    readonly entries: readonly ZipEntryInfo[],
+    readonly issues: ZipIssue[],
+    readonly lister: ZipLister,
+    private readonly opts: ZipOpenOptions,
+  ) {}
+
+  /** A ZIP file on disk: node-stream-zip lists it; our reader takes over if it refuses the archive. */
+  static async openFile(path: string, opts: ZipOpenOptions = {}): Promise<ZipArchive> {
+    const reader = await FileReader.open(path);
+    try {
+      const { handle } = await openReadOnly(path);
+      let listed: Awaited<ReturnType<typeof listWithStreamZip>> | null = null;
+      let failure = '';
+      try {
+        listed = await listWithStreamZip(handle.fd, opts.maxEntries ?? ZIP_LIMITS.maxEntries);
+      } catch (err) {
+        failure = (err as Error).message;
+      } finally {
+        await handle.close();
+      }
+      if (listed) {
+        const issues: ZipIssue[] = [];
+        if (listed.truncated) issues.push({ severity: 'error', code: 'limit-exceeded', member: null, message: `more than ${opts.maxEntries ?? ZIP_LIMITS.maxEntries} entries; the rest were skipped` });
+        return await ZipArchive.finish(reader, true, listed.entries, issues, 'node-stream-zip', opts);
+      }
+      const z = await ZipArchive.open(reader, opts, true);
+      z.issues.unshift({ severity: 'warning', code: 'lister-fallback', member: null, message: `node-stream-zip refused the archive (${failure}); read with the built-in reader` });
+      return z;
+    } catch (err) {
+      await reader.close();
+      throw err;
+    }
+  }
+
+  /** A ZIP over any Reader (inside an image or another archive). Does not own the reader unless told. */
+  static async open(reader: Reader, opts: ZipOpenOptions = {}, ownsReader = false): Promise<ZipArchive> {
+    const issues: ZipIssue[] = [];
+    const max = opts.maxEntries ?? ZIP_LIMITS.maxEntries;
+    try {
+      const cd = await readCentralDirectory(reader, issues, max);
+      if (cd.entries.length > 0 || cd.eocd.entries === 0) return await ZipArchive.finish(reader, ownsReader, cd.entries, issues, 'central-directory', opts);
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      issues.push({ severity: 'error', code: err.code, member: null, message: `central directory unusable: ${err.message}; recovering members from local headers` });
+    }
+    const walked = await walkLocalHeaders(reader, issues, max);
+    if (walked.length === 0) throw new ParseError('bad-signature', { what: 'ZIP archive', offset: 0 }, 'neither a central directory nor any local header could be read');
+    issues.push({ severity: 'warning', code: 'recovered', member: null, message: `${walked.length} members recovered from local headers (the central directory is missing or damaged)` });
+    return ZipArchive.finish(reader, ownsReader, walked, issues, 'local-headers', opts);
+  }
+
+  private static async finish(reader: Reader, owns: boolean, entries: ZipEntryInfo[], issues: ZipIssue[], lister: ZipLister, opts: ZipOpenOptions): Promise<ZipArchive> {
+    const z = new ZipArchive(reader, owns, entries, issues, lister, opts);
+    const out: ZipEntryInfo[] = [];
+    for (const e of entries) {
+      try {
+        const loc = await locateMember(reader, e, issues);
+        z.located.set(e.index, loc);
+        out.push(loc.entry);
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err;
+        issues.push({ severity: 'error', code: err.code, member: e.name, message: `${e.name}: ${err.message}` });
+        out.push(e);
+      }
+      const bomb = z.bombReason(e);
+      if (bomb) issues.push({ severity: 'error', code: 'limit-exceeded', member: e.name, message: bomb });
+    }
+    (z as { entries: readonly ZipEntryInfo[] }).entries = out;
+    return z;
+  }
+
+  get size(): number {
+    return this.reader.size;
+  }
+
+  /** Why a member will not be inflated (declared size or ratio), or null. */
+  bombReason(e: ZipEntryInfo): string | null {
+    if (e.isDir || e.method === 0) return null;
+    const abs = this.opts.inflateMaxBytes ?? ZIP_LIMITS.inflateMaxBytes;
+    if (e.size > abs) return `${e.name} declares ${e.size} bytes uncompressed, above the cap of ${abs}: not inflated (zip bomb?)`;
+    const floor = this.opts.ratioFloorBytes ?? ZIP_LIMITS.ratioFloorBytes;
+    const ratio = this.opts.maxRatio ?? ZIP_LIMITS.maxRatio;
+    if (e.size > floor && e.size > ratio * Math.max(1, e.compressedSize)) {
+      return `${e.name} would inflate ${e.compressedSize} bytes to ${e.size} (ratio ${Math.round(e.size / Math.max(1, e.compressedSize))}:1, cap ${ratio}:1): not inflated (zip bomb?)`;
+    }
+    return null;
+  }
+
+  /** A Reader over one member's content. Throws ParseError naming the member when it cannot be read. */
+  async openMember(e: ZipEntryInfo): Promise<Reader> {
+    const loc = this.located.get(e.index);
+    if (!loc) throw new ParseError('bad-signature', { what: `local header of ${e.name}` }, `${e.name}: its local header could not be read`);
+    if (e.isDir) throw new ParseError('decode', { what: e.name }, `${e.name} is a directory`);
+    if (e.encryption === 'aes' || e.encryption === 'strong') {
+      throw new ParseError('encrypted', { what: e.name }, `${e.name} is ${e.encryption === 'aes' ? 'AES' : 'strong'}-encrypted: decrypt it with the collector's tools first (--password supports ZipCrypto only)`);
+    }
+    if (e.encryption === 'zipcrypto' && this.opts.password === undefined) {
+      throw new ParseError('encrypted', { what: e.name }, `${e.name} is password-protected (ZipCrypto): give the password with --password`);
+    }
+    const bomb = this.bombReason(e);
+    if (bomb) throw new ParseError('limit-exceeded', { what: e.name, need: e.size }, bomb);
+    if (e.method !== 0 && e.method !== 8) {
+      throw new ParseError('unsupported-version', { what: e.name }, `${e.name} uses compression method ${e.method}; only stored (0) and deflate (8) are supported`);
+    }
+    if (e.method === 0 && e.encryption === 'none') {
+      if (e.compressedSize !== e.size) this.issue('size-mismatch', e.name, `stored member ${e.name} has compressed size ${e.compressedSize} but size ${e.size}`);
+      return new SliceReader(this.reader, loc.dataOffset, Math.min(e.size, e.compressedSize));
+    }
+    const checkByte = e.flags & FLAG_DATA_DESCRIPTOR ? (e.dosTime >> 8) & 0xff : e.crc32 >>> 24;
+    const source = (): AsyncIterable<Uint8Array> => {
+      let s: AsyncIterable<Uint8Array> = storedBytes(this.reader, loc.dataOffset, e.compressedSize);
+      if (e.encryption === 'zipcrypto') s = zipCryptoDecrypt(s, this.opts.password!, checkByte, e.name);
+      if (e.method === 8) s = inflateRaw(s, e.name);
+      return guardSize(s, { member: e.name, size: e.size, crc32: e.crc32, onIssue: (code, msg) => this.issue(code, e.name, msg) });
+    };
+    return new StreamedReader(e.size, source, {
+      what: `ZIP member ${e.name}`,
+      ...(this.opts.memoryMaxBytes !== undefined ? { memoryMaxBytes: this.opts.memoryMaxBytes } : {}),
+      ...(this.opts.spillMaxBytes !== undefined ? { spillMaxBytes: this.opts.spillMaxBytes } : {}),
+      ...(this.opts.tempDir !== undefined ? { tempDir: this.opts.tempDir } : {}),
+    });
+  }
+
+  private issue(code: string, member: string, message: string): void {
+    if (!this.issues.some((i) => i.code === code && i.member === member)) this.issues.push({ severity: 'error', code, member, message });
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsReader) await this.reader.close();
+  }
+}
