@@ -2,50 +2,52 @@
 import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import { refAt } from './record.js';
-import type { AttrListEntry, FileName, StandardInformation } from './types.js';
+import { filetimeAt, utf16At } from './text.js';
+import type { AttrListEntry, FileName, MftRef, StandardInformation } from './types.js';
 
 /** Entries read from one $ATTRIBUTE_LIST (each is ≥ 26 bytes; real lists hold a few hundred). */
 export const MAX_ATTR_LIST_ENTRIES = 65536;
 
-const EPOCH_DIFF_MS = 11644473600000n;
-
 /** FILETIME (100 ns since 1601-01-01 UTC) → ISO 8601, null for 0 or out of range. */
 export function filetimeIso(c: ByteCursor, off: number, what: string): string | null {
-  const ticks = c.u64big(off, what);
-  if (ticks === 0n) return null;
-  const ms = ticks / 10000n - EPOCH_DIFF_MS;
-  if (ms < -8640000000000000n || ms > 8640000000000000n) return null;
-  const d = new Date(Number(ms));
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  c.need(off, 8, what);
+  return filetimeAt(c.bytes, off);
+}
+
+/**
+ * The four FILETIMEs at `off` (created, modified, MFT changed, accessed), turned into ISO text only
+ * when read: a listing decodes thousands of $FILE_NAME keys whose times nobody looks at.
+ */
+class LazyTimes {
+  constructor(private readonly b: Uint8Array, private readonly off: number) {}
+  get created(): string | null { return filetimeAt(this.b, this.off); }
+  get modified(): string | null { return filetimeAt(this.b, this.off + 8); }
+  get changed(): string | null { return filetimeAt(this.b, this.off + 16); }
+  get accessed(): string | null { return filetimeAt(this.b, this.off + 24); }
+}
+
+class SiView extends LazyTimes implements StandardInformation {
+  constructor(b: Uint8Array, readonly fileAttributes: number) { super(b, 0); }
+}
+
+class FnView extends LazyTimes implements FileName {
+  constructor(b: Uint8Array, readonly parent: MftRef, readonly allocatedSize: number, readonly realSize: number, readonly fileAttributes: number, readonly namespace: number, readonly name: string) { super(b, 8); }
 }
 
 export function parseStandardInformation(v: Uint8Array, base: number): StandardInformation {
   const c = new ByteCursor(v, base);
-  return {
-    created: filetimeIso(c, 0x00, '$SI created'),
-    modified: filetimeIso(c, 0x08, '$SI modified'),
-    changed: filetimeIso(c, 0x10, '$SI MFT changed'),
-    accessed: filetimeIso(c, 0x18, '$SI accessed'),
-    fileAttributes: c.u32(0x20, '$SI file attributes'),
-  };
+  c.need(0, 0x24, '$STANDARD_INFORMATION');
+  return new SiView(v, c.u32(0x20, '$SI file attributes'));
 }
 
 /** A $FILE_NAME value; also the key of every $I30 index entry. */
 export function parseFileName(v: Uint8Array, base: number): FileName {
   const c = new ByteCursor(v, base);
   const len = c.u8(0x40, '$FN name length');
-  return {
-    parent: refAt(c, 0x00, '$FN parent reference'),
-    created: filetimeIso(c, 0x08, '$FN created'),
-    modified: filetimeIso(c, 0x10, '$FN modified'),
-    changed: filetimeIso(c, 0x18, '$FN MFT changed'),
-    accessed: filetimeIso(c, 0x20, '$FN accessed'),
-    allocatedSize: Number(c.u64big(0x28, '$FN allocated size') & 0x1fffffffffffffn),
-    realSize: Number(c.u64big(0x30, '$FN real size') & 0x1fffffffffffffn),
-    fileAttributes: c.u32(0x38, '$FN flags'),
-    namespace: c.u8(0x41, '$FN namespace'),
-    name: c.utf16le(0x42, len, '$FN name'),
-  };
+  c.need(0x42, len * 2, '$FN name');
+  // Sizes: the low 53 bits (an index key's copy can be stale or garbage; never a crash).
+  const size = (off: number): number => c.u32(off, '$FN size') + (c.u32(off + 4, '$FN size') & 0x1fffff) * 0x100000000;
+  return new FnView(v, refAt(c, 0x00, '$FN parent reference'), size(0x28), size(0x30), c.u32(0x38, '$FN flags'), c.u8(0x41, '$FN namespace'), utf16At(v, 0x42, len));
 }
 
 export function parseAttributeList(v: Uint8Array, base: number): AttrListEntry[] {
@@ -62,7 +64,7 @@ export function parseAttributeList(v: Uint8Array, base: number): AttrListEntry[]
     const startVcn = c.u64(pos + 8, 'attribute list start VCN');
     out.push({
       type,
-      name: nameLen ? c.utf16le(pos + nameOff, nameLen, 'attribute list name') : '',
+      name: nameLen ? (c.need(pos + nameOff, nameLen * 2, 'attribute list name'), utf16At(v, pos + nameOff, nameLen)) : '',
       startVcn,
       ref: refAt(c, pos + 0x10, 'attribute list record reference'),
       id: c.u16(pos + 0x18, 'attribute list attribute id'),

@@ -3,6 +3,7 @@ import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import { applyFixups } from './fixup.js';
 import { decodeRunlist } from './runlist.js';
+import { utf16At } from './text.js';
 import type { Attr, MftRecord, MftRef } from './types.js';
 import { ATTR } from './types.js';
 
@@ -49,7 +50,7 @@ export function parseMftRecord(raw: Uint8Array, entry: number, offset: number, t
     if (attrs.length >= MAX_ATTRS_PER_RECORD) throw new ParseError('limit-exceeded', { what: 'attributes per record', offset: offset + pos, need: attrs.length + 1, have: MAX_ATTRS_PER_RECORD });
     const len = c.u32(pos + 4, 'attribute length');
     if (len < 0x18 || len % 8 !== 0 || pos + len > used) throw new ParseError('out-of-bounds', { what: `attribute length (type 0x${type.toString(16)})`, offset: offset + pos + 4, need: len, have: used - pos });
-    attrs.push(parseAttr(c.slice(pos, len, 'attribute'), totalClusters));
+    attrs.push(parseAttr(c, pos, len, totalClusters));
     pos += len;
   }
   return {
@@ -64,38 +65,44 @@ export function parseMftRecord(raw: Uint8Array, entry: number, offset: number, t
   };
 }
 
-function parseAttr(a: ByteCursor, totalClusters: number): Attr {
-  const type = a.u32(0, 'attribute type');
-  const nonResident = a.u8(8, 'non-resident flag');
-  const nameLen = a.u8(9, 'attribute name length');
-  const nameOff = a.u16(0x0a, 'attribute name offset');
-  const flags = a.u16(0x0c, 'attribute flags');
-  const id = a.u16(0x0e, 'attribute id');
-  const name = nameLen ? a.utf16le(nameOff, nameLen, 'attribute name') : '';
-  const head = { type, name, id, flags, offset: a.base };
+/** One attribute at [pos, pos+len) of the record (bounds already checked against the record). */
+function parseAttr(c: ByteCursor, pos: number, len: number, totalClusters: number): Attr {
+  const b = c.bytes;
+  const type = c.u32(pos, 'attribute type');
+  const nonResident = b[pos + 8]!;
+  const nameLen = b[pos + 9]!;
+  const nameOff = c.u16(pos + 0x0a, 'attribute name offset');
+  const flags = c.u16(pos + 0x0c, 'attribute flags');
+  const id = c.u16(pos + 0x0e, 'attribute id');
+  const at = c.base + pos;
+  if (nameLen && nameOff + nameLen * 2 > len) throw new ParseError('out-of-bounds', { what: 'attribute name', offset: at + nameOff, need: nameLen * 2, have: len - nameOff });
+  const name = nameLen ? utf16At(b, pos + nameOff, nameLen) : '';
   if (nonResident === 0) {
-    const vlen = a.u32(0x10, 'resident value length');
-    const voff = a.u16(0x14, 'resident value offset');
-    return { ...head, resident: true, value: a.raw(voff, vlen, 'resident attribute value') };
+    const vlen = c.u32(pos + 0x10, 'resident value length');
+    const voff = c.u16(pos + 0x14, 'resident value offset');
+    if (voff + vlen > len) throw new ParseError('out-of-bounds', { what: 'resident attribute value', offset: at + voff, need: vlen, have: Math.max(0, len - voff) });
+    return { type, name, id, flags, offset: at, resident: true, value: b.subarray(pos + voff, pos + voff + vlen) };
   }
-  if (a.length < 0x40) throw new ParseError('truncated', { what: 'non-resident attribute header', offset: a.base, need: 0x40, have: a.length });
-  const startVcn = vcnAt(a, 0x10, 'start VCN');
-  const lastVcn = vcnAt(a, 0x18, 'last VCN');
-  if (lastVcn < startVcn - 1) throw new ParseError('out-of-bounds', { what: 'last VCN', offset: a.base + 0x18, need: startVcn, have: lastVcn });
-  const rlOff = a.u16(0x20, 'runlist offset');
-  const compressionUnit = a.u16(0x22, 'compression unit');
-  if (compressionUnit > 16) throw new ParseError('out-of-bounds', { what: 'compression unit', offset: a.base + 0x22, need: compressionUnit, have: 16 });
-  const allocatedSize = a.u64(0x28, 'allocated size');
-  const dataSize = a.u64(0x30, 'data size');
-  const initializedSize = a.u64(0x38, 'initialized size');
-  if (rlOff > a.length) throw new ParseError('out-of-bounds', { what: 'runlist offset', offset: a.base + 0x20, need: rlOff, have: a.length });
-  const runs = decodeRunlist(a.bytes.subarray(rlOff), a.base + rlOff, startVcn, lastVcn, totalClusters);
-  return { ...head, resident: false, startVcn, lastVcn, compressionUnit, allocatedSize, dataSize, initializedSize, runs };
+  if (len < 0x40) throw new ParseError('truncated', { what: 'non-resident attribute header', offset: at, need: 0x40, have: len });
+  const startVcn = vcnAt(c, pos + 0x10, 'start VCN');
+  const lastVcn = vcnAt(c, pos + 0x18, 'last VCN');
+  if (lastVcn < startVcn - 1) throw new ParseError('out-of-bounds', { what: 'last VCN', offset: at + 0x18, need: startVcn, have: lastVcn });
+  const rlOff = c.u16(pos + 0x20, 'runlist offset');
+  const compressionUnit = c.u16(pos + 0x22, 'compression unit');
+  if (compressionUnit > 16) throw new ParseError('out-of-bounds', { what: 'compression unit', offset: at + 0x22, need: compressionUnit, have: 16 });
+  const allocatedSize = c.u64(pos + 0x28, 'allocated size');
+  const dataSize = c.u64(pos + 0x30, 'data size');
+  const initializedSize = c.u64(pos + 0x38, 'initialized size');
+  if (rlOff > len) throw new ParseError('out-of-bounds', { what: 'runlist offset', offset: at + 0x20, need: rlOff, have: len });
+  const runs = decodeRunlist(b.subarray(pos + rlOff, pos + len), at + rlOff, startVcn, lastVcn, totalClusters);
+  return { type, name, id, flags, offset: at, resident: false, startVcn, lastVcn, compressionUnit, allocatedSize, dataSize, initializedSize, runs };
 }
 
 /** VCNs are signed 64-bit; an empty attribute has last VCN -1. */
-function vcnAt(a: ByteCursor, off: number, what: string): number {
-  const v = a.i64big(off, what);
-  if (v < -1n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ParseError('out-of-bounds', { what, offset: a.base + off });
-  return Number(v);
+function vcnAt(c: ByteCursor, off: number, what: string): number {
+  const lo = c.u32(off, what);
+  const hi = c.i32(off + 4, what);
+  if (hi === -1 && lo === 0xffffffff) return -1;
+  if (hi < 0 || hi >= 0x200000) throw new ParseError('out-of-bounds', { what, offset: c.base + off });
+  return hi * 0x100000000 + lo;
 }

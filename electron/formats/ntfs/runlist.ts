@@ -6,6 +6,13 @@ import { ParseError } from '../../common/issues.js';
 import type { Run } from './types.js';
 
 function readInt(b: Uint8Array, off: number, size: number, signed: boolean, what: string, base: number): number {
+  if (size <= 6) {
+    // Up to 48 bits fit a double exactly: no BigInt on the common path.
+    let v = 0;
+    for (let i = size - 1; i >= 0; i--) v = v * 256 + b[off + i]!;
+    if (signed && (b[off + size - 1]! & 0x80) !== 0) v -= 2 ** (size * 8);
+    return v;
+  }
   let v = 0n;
   for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[off + i]!);
   if (signed && size > 0 && (b[off + size - 1]! & 0x80) !== 0) v -= 1n << BigInt(size * 8);

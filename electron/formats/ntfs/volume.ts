@@ -1,7 +1,9 @@
 /**
  * An NTFS volume over a Reader: the boot sector, the MFT as a stream of records (bootstrapped from
- * record 0), a block cache of raw records (read-ahead of 64 records, so listing a directory reads
- * its children's records in a few windows), and files assembled through $ATTRIBUTE_LIST.
+ * record 0), a cache of raw records filled with adaptive read-ahead (a miss right after the last
+ * window doubles the window, up to 256 records; a scattered miss reads 4), so listing a directory
+ * reads its children's records in a few windows and a lone lookup reads a few KiB. Files are
+ * assembled through $ATTRIBUTE_LIST.
  */
 import { ParseError } from '../../common/issues.js';
 import { BufferReader } from '../../io/buffer-reader.js';
@@ -20,8 +22,10 @@ export const ROOT_ENTRY = 5;
 export const MAX_ATTR_LIST_BYTES = 1024 * 1024;
 /** Extension records followed for one file. */
 export const MAX_EXTENSION_RECORDS = 4096;
-const BLOCK_RECORDS = 64;
-const BLOCK_CACHE = 64;
+const READ_AHEAD_MIN = 4;
+const READ_AHEAD_MAX = 256;
+/** Raw records kept (16k × 1 KiB records = 16 MiB). */
+const RECORD_CACHE = 16384;
 const FILE_CACHE = 4096;
 
 export class NtfsVolume {
@@ -29,7 +33,9 @@ export class NtfsVolume {
   /** Bytes read from the volume (for the scan's "bytes read" report). */
   bytesRead = 0;
   private mft!: AttrStreamReader;
-  private readonly blocks = new Map<number, Uint8Array>();
+  private readonly raws = new Map<number, Uint8Array>();
+  private nextExpected = -1;
+  private window = READ_AHEAD_MIN;
   private readonly files = new Map<number, NtfsFile>();
   private readonly counted: Reader;
   recordCount = 0;
@@ -64,10 +70,10 @@ export class NtfsVolume {
     // extents are read through that first extent (which always maps the start of the MFT).
     this.setMft(assembleFile(rec0, [], clusterSize, []));
     if (rec0.attrs.some((a) => a.type === ATTR.ATTRIBUTE_LIST)) {
-      this.blocks.clear();
+      this.raws.clear();
       const ext = await this.extensionRecords(rec0, []);
       this.setMft(assembleFile(rec0, ext, clusterSize, []));
-      this.blocks.clear();
+      this.raws.clear();
     }
   }
 
@@ -80,23 +86,25 @@ export class NtfsVolume {
     this.recordCount = Math.floor(data.size / this.boot.mftRecordSize);
   }
 
-  /** The raw bytes of MFT entry `n` (before fixups), through the block cache. */
+  /** The raw bytes of MFT entry `n` (before fixups), through the record cache. */
   async rawRecord(n: number): Promise<{ raw: Uint8Array; offset: number }> {
     if (!Number.isSafeInteger(n) || n < 0 || n >= this.recordCount) throw new ParseError('out-of-bounds', { what: `MFT entry ${n}`, need: n, have: this.recordCount });
     const rs = this.boot.mftRecordSize;
-    const blockNo = Math.floor(n / BLOCK_RECORDS);
-    let block = this.blocks.get(blockNo);
-    if (block) {
-      this.blocks.delete(blockNo);
-      this.blocks.set(blockNo, block);
-    } else {
-      block = await this.mft.read(blockNo * BLOCK_RECORDS * rs, BLOCK_RECORDS * rs);
-      this.blocks.set(blockNo, block);
-      if (this.blocks.size > BLOCK_CACHE) this.blocks.delete(this.blocks.keys().next().value!);
+    let raw = this.raws.get(n);
+    if (!raw) {
+      this.window = n === this.nextExpected ? Math.min(this.window * 2, READ_AHEAD_MAX) : READ_AHEAD_MIN;
+      const count = Math.min(this.window, this.recordCount - n);
+      const buf = await this.mft.read(n * rs, count * rs);
+      this.nextExpected = n + count;
+      for (let i = 0; i < count && (i + 1) * rs <= buf.length; i++) {
+        this.raws.delete(n + i);
+        this.raws.set(n + i, buf.subarray(i * rs, (i + 1) * rs));
+      }
+      while (this.raws.size > RECORD_CACHE) this.raws.delete(this.raws.keys().next().value!);
+      raw = this.raws.get(n);
+      if (!raw) throw new ParseError('truncated', { what: `MFT entry ${n}`, offset: this.mft.volumeOffset(n * rs) ?? undefined, need: rs, have: buf.length });
     }
-    const at = (n % BLOCK_RECORDS) * rs;
-    if (at + rs > block.length) throw new ParseError('truncated', { what: `MFT entry ${n}`, offset: this.mft.volumeOffset(n * rs) ?? undefined, need: rs, have: block.length - at });
-    return { raw: block.subarray(at, at + rs), offset: this.mft.volumeOffset(n * rs) ?? n * rs };
+    return { raw, offset: this.mft.volumeOffset(n * rs) ?? n * rs };
   }
 
   async record(n: number): Promise<MftRecord> {

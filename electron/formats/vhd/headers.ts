@@ -94,7 +94,11 @@ export async function readDynamicHeader(reader: Reader, at: number): Promise<Dyn
   }
   const nameUnits = new Uint8Array(512);
   const rawName = c.raw(64, 512, 'dynamic header parent name');
-  for (let i = 0; i < 512; i += 2) (nameUnits[i] = rawName[i + 1]!), (nameUnits[i + 1] = rawName[i]!); // UTF-16BE → LE
+  for (let i = 0; i < 512; i += 2) {
+    // UTF-16BE → LE
+    nameUnits[i] = rawName[i + 1]!;
+    nameUnits[i + 1] = rawName[i]!;
+  }
   const parentName = new TextDecoder('utf-16le').decode(nameUnits).replace(/\0.*$/s, '');
   const locators: ParentLocator[] = [];
   for (let i = 0; i < 8; i++) {

@@ -84,7 +84,7 @@ export function parseExtra(bytes: Uint8Array, base: number, need64: { size: bool
       const z: NonNullable<ExtraInfo['zip64']> = {};
       if (need64.size && f.has(p, 8)) { z.size = f.u64(p, 'zip64 uncompressed size'); p += 8; }
       if (need64.csize && f.has(p, 8)) { z.compressedSize = f.u64(p, 'zip64 compressed size'); p += 8; }
-      if (need64.offset && f.has(p, 8)) { z.localHeaderOffset = f.u64(p, 'zip64 local header offset'); p += 8; }
+      if (need64.offset && f.has(p, 8)) z.localHeaderOffset = f.u64(p, 'zip64 local header offset');
       out.zip64 = z;
     } else if (id === 0x000a && len >= 4 + 4 + 24) {
       // NTFS extra: reserved u32, then (tag u16, size u16, data); tag 1 holds mtime, atime, ctime FILETIMEs.
