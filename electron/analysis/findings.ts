@@ -64,6 +64,36 @@ export function hashFindings(files: AppFileRecord[], digests: DigestMap, iocs: I
   }
 }
 
+/** What a file is from its name alone: used only to place a hash match on a stage, never as a finding. */
+function roleFromName(path: string): FileRole {
+  const n = path.split('/').pop()!.toLowerCase();
+  if (n === 'ffmpeg.dll') return 'ffmpeg';
+  if (n === 'libffmpeg.dylib') return 'libffmpeg';
+  if (n === 'd3dcompiler_47.dll') return 'd3dcompiler';
+  if (n === '3cxdesktopapp.exe') return 'app-exe';
+  if (n.endsWith('.msi')) return 'installer-msi';
+  if (n.endsWith('.dmg')) return 'installer-dmg';
+  if (n.endsWith('.nupkg')) return 'update-nupkg';
+  if (n === 'updateagent') return 'update-agent';
+  return 'other';
+}
+
+/** Hashes recorded by a collector: a match counts even when the file itself was not collected. */
+export function collectorHashFindings(records: readonly ArtefactRecord[], iocs: IocSet, board: StageBoard, hits: IocHit[]): void {
+  for (const r of records) {
+    if (r.type !== 'collector-hash') continue;
+    const d = { ...(r.md5 ? { md5: r.md5.toLowerCase() } : {}), ...(r.sha1 ? { sha1: r.sha1.toLowerCase() } : {}), ...(r.sha256 ? { sha256: r.sha256.toLowerCase() } : {}) };
+    for (const ind of matchHashes(iocs, d)) {
+      const how = r.collected ? 'hashed by the collector' : 'hashed by the collector, not collected';
+      hits.push({ type: ind.algorithm, value: ind.value, path: r.path, source: `${ind.pack}: ${ind.sources.join('; ')}`, description: `${ind.fileName ?? 'file'} — ${ind.stage} (${how}: ${r.source})`, evidenceId: r.ref.evidenceId, confidence: ind.confidence });
+      const e: StageEvidence = { evidenceId: r.ref.evidenceId, path: r.path, artefact: `collector hash record (${r.source})`, detail: `${ind.algorithm.toUpperCase()} ${ind.value} ${how} matches ${ind.fileName ?? 'an indicator'} (${ind.stage}; ${ind.confidence} confidence)`, time: null, citation: `${formatRef(r.ref)} › ${r.source}` };
+      const stage = stageForIndicator(roleFromName(r.path), ind);
+      if (ind.confidence === 'low') board.note(stage, e);
+      else board.observe(stage, e);
+    }
+  }
+}
+
 export function structureFindings(files: AppFileRecord[], digests: DigestMap, board: StageBoard, hits: IocHit[]): void {
   for (const f of files) {
     const sha = digests.get(digestKey(f.ref.evidenceId, f.ref.path))?.sha256;

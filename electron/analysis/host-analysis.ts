@@ -9,7 +9,7 @@ import type { ExaminedFile, InstallRecord, IocHit, HostResult, StageResult, Verd
 import type { OsKind } from '../common/vfs.js';
 import type { AppFileRecord, ArtefactRecord, CoverageRecord } from '../artefacts/records.js';
 import { digestKey, type DigestMap } from './digests.js';
-import { cite, hashFindings, networkFindings, structureFindings } from './findings.js';
+import { cite, collectorHashFindings, hashFindings, networkFindings, structureFindings } from './findings.js';
 import { versionStatus, type IocSet } from './ioc/index.js';
 import { StageBoard } from './stage-board.js';
 import { buildTimeline, mergeTimeline } from './timeline.js';
@@ -38,6 +38,7 @@ export function analyseHost(input: HostInput): HostAnalysis {
 
   const installs = installsFrom(records, files, iocs, board);
   hashFindings(files, input.digests, iocs, board, hits);
+  collectorHashFindings(records, iocs, board, hits);
   structureFindings(files, input.digests, board, hits);
   networkFindings(records, iocs, board, hits);
   runtimeFindings(records, board);
@@ -67,7 +68,10 @@ export function analyseHost(input: HostInput): HostAnalysis {
     iocHits: sortHits(hits),
     timeline: mergeTimeline(buildTimeline(records, stages), [...executionTimeline(records), ...eventTimeline(records)]),
     files: examinedFiles(files, input.digests),
-    coverage: records.filter((r): r is CoverageRecord => r.type === 'coverage').map((c) => ({ area: c.area, platform: c.platform, state: c.state, detail: c.detail })),
+    coverage: [
+      ...records.filter((r): r is CoverageRecord => r.type === 'coverage').map((c) => ({ area: c.area, platform: c.platform, state: c.state, detail: c.detail })),
+      ...records.flatMap((r) => (r.type === 'collection-note' ? [{ area: r.kind === 'coverage' ? 'collection' : 'collection-note', platform: input.os, state: 'examined' as const, detail: r.text }] : [])),
+    ],
   };
 }
 

@@ -136,6 +136,25 @@ export interface CoverageRecord {
   detail: string;
 }
 
+/** A hash a triage collector recorded for a host file (Velociraptor results, KAPE copy log, UAC lists). */
+export interface CollectorHashRecord {
+  type: 'collector-hash';
+  path: string;
+  md5?: string;
+  sha1?: string;
+  sha256?: string;
+  source: string;
+  collected: boolean;
+  ref: EvidenceRef;
+}
+
+/** A statement a collection makes about what it holds or could not hold. */
+export interface CollectionNoteRecord {
+  type: 'collection-note';
+  kind: 'coverage' | 'note';
+  text: string;
+}
+
 export type ArtefactRecord =
   | AppFileRecord
   | InstallFactRecord
@@ -146,4 +165,6 @@ export type ArtefactRecord =
   | CoverageRecord
   | PrefetchRecord
   | PrefetchCoverageRecord
-  | EventLogRecord;
+  | EventLogRecord
+  | CollectorHashRecord
+  | CollectionNoteRecord;

@@ -111,6 +111,9 @@ export class Engine {
     const target = await FsTarget.create(id, h.fs);
     progress({ phase: 'artefacts', evidenceId: id, message: `${target.os} ${target.shape}, ${target.users.length} user profile(s)` });
     const run = await runPlugins(target, PLUGINS, options.signal);
+    for (const c of h.coverage ?? []) run.records.push({ type: 'collection-note', kind: 'coverage', text: c });
+    for (const n of h.notes ?? []) run.records.push({ type: 'collection-note', kind: 'note', text: n });
+    for (const ch of h.collectorHashes?.() ?? []) run.records.push({ type: 'collector-hash', ...ch, ref: target.ref(ch.path) });
     for (const i of run.issues) item.errors.push(issueToError(i));
     const files = run.records.filter((r): r is AppFileRecord => r.type === 'app-file');
     progress({ phase: 'hash', evidenceId: id, message: `hashing ${files.length} file(s)`, done: 0, total: files.length });

@@ -12,6 +12,21 @@ export interface OpenedHost {
   fs: Filesystem;
   /** A name the evidence itself gives this host (collection metadata, volume label), if any. */
   label: string | null;
+  /** What a collection holds or could not hold for this host, and other notes (report limitations). */
+  coverage?: string[];
+  notes?: string[];
+  /** Hashes a collector recorded for files on the host, copied or not. */
+  collectorHashes?: () => HostFileHash[];
+}
+
+/** A hash recorded by a collector for a file on the host (`collected`: whether the file itself came too). */
+export interface HostFileHash {
+  path: string;
+  md5?: string;
+  sha1?: string;
+  sha256?: string;
+  source: string;
+  collected: boolean;
 }
 
 export interface OpenedEvidence {

@@ -80,13 +80,18 @@ export function assembleFile(base: MftRecord, extensions: MftRecord[], clusterSi
 function mergeStream(extents: Attr[], clusterSize: number, entry: number, issues: string[]): NtfsStream | null {
   const first = extents[0]!;
   const flags = first.flags;
-  const common = {
-    type: first.type, name: first.name, flags,
-    compressed: (flags & ATTR_FLAG_COMPRESSED) !== 0, encrypted: (flags & ATTR_FLAG_ENCRYPTED) !== 0, sparse: (flags & ATTR_FLAG_SPARSE) !== 0,
-  };
+  const compressed = (flags & ATTR_FLAG_COMPRESSED) !== 0;
+  const stream = (size: number, resident: Uint8Array | null, layout: StreamLayout | null): NtfsStream => ({
+    type: first.type, name: first.name, flags, size, resident, layout,
+    compressed, encrypted: (flags & ATTR_FLAG_ENCRYPTED) !== 0, sparse: (flags & ATTR_FLAG_SPARSE) !== 0,
+  });
   if (first.resident) {
     if (extents.length > 1) issues.push(`MFT entry ${entry}: resident attribute ${first.name || '(unnamed)'} appears ${extents.length} times; the first is used`);
-    return { ...common, size: first.value.length, resident: first.value, layout: null };
+    return stream(first.value.length, first.value, null);
+  }
+  if (extents.length === 1 && first.startVcn === 0) {
+    // The common case: one extent, nothing to merge.
+    return stream(first.dataSize, null, { runs: first.runs, dataSize: first.dataSize, initializedSize: Math.min(first.initializedSize, first.dataSize), compressionUnit: compressed ? first.compressionUnit : 0, clusterSize });
   }
   const nr = extents.filter((e): e is NonResidentAttr => !e.resident).sort((a, b) => a.startVcn - b.startVcn);
   const head = nr.find((e) => e.startVcn === 0);
@@ -102,9 +107,8 @@ function mergeStream(extents: Attr[], clusterSize: number, entry: number, issues
     runs.push(...e.runs);
     expect = e.lastVcn + 1;
   }
-  const layout: StreamLayout = {
+  return stream(head.dataSize, null, {
     runs, dataSize: head.dataSize, initializedSize: Math.min(head.initializedSize, head.dataSize),
-    compressionUnit: common.compressed ? head.compressionUnit : 0, clusterSize,
-  };
-  return { ...common, size: head.dataSize, resident: null, layout };
+    compressionUnit: compressed ? head.compressionUnit : 0, clusterSize,
+  });
 }

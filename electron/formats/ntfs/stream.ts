@@ -36,7 +36,7 @@ export class AttrStreamReader implements Reader {
     const init = this.layout.initializedSize;
     if (r.start + r.length <= init) return out;
     // Copy before zeroing: a plain read may hand back the volume reader's own buffer.
-    const copy = Uint8Array.from(out);
+    const copy = new Uint8Array(out); // never Buffer.slice(), which is a view
     copy.fill(0, Math.max(0, init - r.start));
     return copy;
   }
@@ -46,8 +46,17 @@ export class AttrStreamReader implements Reader {
   /** Absolute volume offset of byte `pos` of the stream, or null when it is sparse or unmapped. */
   volumeOffset(pos: number): number | null {
     const cs = this.layout.clusterSize;
-    const seg = this.segments(Math.floor(pos / cs), 1)[0];
-    return seg && seg.lcn !== null ? seg.lcn * cs + (pos % cs) : null;
+    const vcn = Math.floor(pos / cs);
+    const runs = this.layout.runs;
+    let lo = 0, hi = runs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = runs[mid]!;
+      if (vcn < r.vcn) hi = mid - 1;
+      else if (vcn >= r.vcn + r.length) lo = mid + 1;
+      else return r.lcn === null ? null : (r.lcn + vcn - r.vcn) * cs + (pos % cs);
+    }
+    return null;
   }
 
   /** The clusters behind VCNs [vcn, vcn+count), sparse or missing runs as lcn null. */

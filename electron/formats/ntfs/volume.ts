@@ -13,6 +13,7 @@ import { parseBootSector, type NtfsBoot } from './boot.js';
 import { assembleFile, type NtfsFile, type NtfsStream } from './file.js';
 import { parseMftRecord } from './record.js';
 import { findOverlap } from './runlist.js';
+import { GenerationalCache } from './cache.js';
 import { AttrStreamReader } from './stream.js';
 import type { MftRecord, NtfsIssue } from './types.js';
 import { ATTR } from './types.js';
@@ -33,18 +34,20 @@ export class NtfsVolume {
   /** Bytes read from the volume (for the scan's "bytes read" report). */
   bytesRead = 0;
   private mft!: AttrStreamReader;
-  private readonly raws = new Map<number, Uint8Array>();
+  private readonly raws = new GenerationalCache<number, Uint8Array>(RECORD_CACHE / 2);
   private nextExpected = -1;
   private window = READ_AHEAD_MIN;
-  private readonly files = new Map<number, NtfsFile>();
+  private readonly files = new GenerationalCache<number, NtfsFile>(FILE_CACHE / 2);
   private readonly counted: Reader;
   recordCount = 0;
 
   private constructor(readonly reader: Reader, readonly boot: NtfsBoot) {
-    const self = this;
+    const count = (n: number): void => {
+      this.bytesRead += n;
+    };
     this.counted = {
       get size() { return reader.size; },
-      async read(o: number, l: number) { const b = await reader.read(o, l); self.bytesRead += b.length; return b; },
+      async read(o: number, l: number) { const b = await reader.read(o, l); count(b.length); return b; },
       close: () => reader.close(),
     };
   }
@@ -96,11 +99,7 @@ export class NtfsVolume {
       const count = Math.min(this.window, this.recordCount - n);
       const buf = await this.mft.read(n * rs, count * rs);
       this.nextExpected = n + count;
-      for (let i = 0; i < count && (i + 1) * rs <= buf.length; i++) {
-        this.raws.delete(n + i);
-        this.raws.set(n + i, buf.subarray(i * rs, (i + 1) * rs));
-      }
-      while (this.raws.size > RECORD_CACHE) this.raws.delete(this.raws.keys().next().value!);
+      for (let i = 0; i < count && (i + 1) * rs <= buf.length; i++) this.raws.set(n + i, buf.subarray(i * rs, (i + 1) * rs));
       raw = this.raws.get(n);
       if (!raw) throw new ParseError('truncated', { what: `MFT entry ${n}`, offset: this.mft.volumeOffset(n * rs) ?? undefined, need: rs, have: buf.length });
     }
@@ -122,7 +121,6 @@ export class NtfsVolume {
     const f = assembleFile(base, ext, this.boot.clusterSize, issues);
     for (const m of issues) this.issues.push({ message: m, offset: base.offset, entry: n });
     this.files.set(n, f);
-    if (this.files.size > FILE_CACHE) this.files.delete(this.files.keys().next().value!);
     return f;
   }
 

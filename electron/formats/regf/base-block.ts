@@ -1,7 +1,7 @@
 /** The 4096-byte regf base block (SPEC.md §2): signature, sequence numbers, root cell, checksum. */
 import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
-import { filetimeIso } from './constants.js';
+import { filetimeIso, UTF16 } from './constants.js';
 
 export interface BaseBlock {
   primarySeq: number;
@@ -53,7 +53,7 @@ export function parseBaseBlock(bytes: Uint8Array, base = 0): BaseBlock {
     rootCell: c.u32(0x24, 'root cell offset'),
     hbinsSize: c.u32(0x28, 'hive bins data size'),
     clustering: c.u32(0x2c, 'clustering factor'),
-    fileName: new TextDecoder('utf-16le').decode(nameBytes.subarray(0, end)),
+    fileName: UTF16.decode(nameBytes.subarray(0, end)),
     checksum,
     checksumOk: baseBlockChecksum(bytes) === checksum,
   };

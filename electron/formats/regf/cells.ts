@@ -1,7 +1,7 @@
 /** Cells and the records inside them (SPEC.md §4–§7): nk, vk, subkey lists, value lists, db. */
 import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
-import { NO_CELL, REGF_LIMITS } from './constants.js';
+import { NO_CELL, REGF_LIMITS, UTF16 } from './constants.js';
 import type { HiveStore } from './store.js';
 
 export interface Cell {
@@ -32,7 +32,7 @@ export function decodeName(bytes: Uint8Array, compressed: boolean): string {
     for (const b of bytes) s += String.fromCharCode(b);
     return s;
   }
-  return new TextDecoder('utf-16le').decode(bytes.subarray(0, bytes.length & ~1));
+  return UTF16.decode(bytes.subarray(0, bytes.length & ~1));
 }
 
 export interface NkRecord {

@@ -57,3 +57,6 @@ export function filetimeIso(ft: bigint): string | null {
   if (!Number.isFinite(ms) || ms < -62135596800000 || ms > 253402300799999) return null;
   return new Date(ms).toISOString();
 }
+
+/** One decoder for every UTF-16LE name and string (creating one per call dominated walk time). */
+export const UTF16 = new TextDecoder('utf-16le');

@@ -1,7 +1,7 @@
 /** Value data: where the bytes are (inline, one cell, or `db` segments) and how each type reads. */
 import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
-import { BIG_DATA_SEGMENT, REGF_LIMITS } from './constants.js';
+import { BIG_DATA_SEGMENT, REGF_LIMITS, UTF16 } from './constants.js';
 import { readCell, type VkRecord } from './cells.js';
 import type { HiveStore } from './store.js';
 
@@ -55,7 +55,7 @@ async function bigData(store: HiveStore, db: Uint8Array, vk: VkRecord, onIssue: 
 }
 
 function utf16(raw: Uint8Array): string {
-  return new TextDecoder('utf-16le').decode(raw.subarray(0, raw.length & ~1));
+  return UTF16.decode(raw.subarray(0, raw.length & ~1));
 }
 
 /** Decodes by type; data that does not fit its type stays bytes. */

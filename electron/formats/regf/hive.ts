@@ -3,7 +3,7 @@ import { ParseError, type ParseErrorCode } from '../../common/issues.js';
 import type { Reader } from '../../io/reader.js';
 import { parseBaseBlock, type BaseBlock } from './base-block.js';
 import { parseNk, parseVk, readCell, subkeyOffsets, valueOffsets, type NkRecord, type VkRecord } from './cells.js';
-import { filetimeIso, NO_CELL, REGF_LIMITS, typeName } from './constants.js';
+import { filetimeIso, NO_CELL, REGF_LIMITS, typeName, UTF16 } from './constants.js';
 import { decodeValue, valueBytes, type ValueData } from './data.js';
 import { replayLogs, type ReplayResult } from './logs.js';
 import { HiveStore } from './store.js';
@@ -124,7 +124,7 @@ export class Key {
     return this.hive.guard(null, async () => {
       const cell = await readCell(this.hive.store, nk.classOffset, 'class name');
       const n = Math.min(nk.classLength, cell.data.length) & ~1;
-      return new TextDecoder('utf-16le').decode(cell.data.subarray(0, n));
+      return UTF16.decode(cell.data.subarray(0, n));
     });
   }
 }

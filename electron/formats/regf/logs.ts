@@ -122,7 +122,8 @@ async function replayNew(store: HiveStore, base: BaseBlock, logs: { r: Reader; i
     }
   }
   const last = chain[chain.length - 1]!;
-  store.limit = last.hbinsSize;
+  // A log may declare a larger hive; serve only bytes that exist (file or recovered pages).
+  store.limit = Math.min(last.hbinsSize, store.extent);
   return { log: chain[0]!.log, entries: chain.length, format: 'new', firstSeq: chain[0]!.seq, lastSeq: last.seq, sectors: store.patchedSectors, hbinsSize: last.hbinsSize };
 }
 
@@ -155,6 +156,6 @@ async function replayOld(store: HiveStore, base: BaseBlock, r: Reader, lb: BaseB
   }
   store.limit = Math.max(store.limit, lb.hbinsSize);
   for (const p of patches) store.patch(p.offset, p.data);
-  store.limit = lb.hbinsSize;
+  store.limit = Math.min(lb.hbinsSize, store.extent);
   return { log: index, entries: 1, format: 'old', firstSeq: lb.primarySeq, lastSeq: lb.primarySeq, sectors: patches.length, hbinsSize: lb.hbinsSize };
 }

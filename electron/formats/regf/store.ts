@@ -32,6 +32,7 @@ export class HiveStore {
     }
     for (let i = 0; i < data.length; i += SECTOR) this.overlay.set((offset + i) / SECTOR, data.subarray(i, i + SECTOR));
     this.cache.clear();
+    this.mru = -1;
     this.indexStale = true;
   }
 
@@ -47,18 +48,31 @@ export class HiveStore {
     }
   }
 
+  /** Bytes that really exist behind the bins: the file's, or further where logs supplied pages. */
+  get extent(): number {
+    let end = this.fileBins;
+    for (const sec of this.overlay.keys()) end = Math.max(end, (sec + 1) * SECTOR);
+    return end;
+  }
+
   get patchedSectors(): number {
     return this.overlay.size;
   }
 
-  private async block(index: number): Promise<Uint8Array> {
+  private mru = -1;
+
+  /** A cached block, refreshed in LRU order (cheap when it is already the most recent). */
+  private cached(index: number): Uint8Array | undefined {
     const hit = this.cache.get(index);
-    if (hit) {
-      // Refresh LRU position.
+    if (hit && index !== this.mru) {
       this.cache.delete(index);
       this.cache.set(index, hit);
-      return hit;
+      this.mru = index;
     }
+    return hit;
+  }
+
+  private async load(index: number): Promise<Uint8Array> {
     if (this.indexStale) this.reindex();
     const bs = REGF_LIMITS.blockBytes;
     let data = await this.reader.read(HBINS_START + index * bs, bs);
@@ -70,6 +84,7 @@ export class HiveStore {
       data = full;
     }
     this.cache.set(index, data);
+    this.mru = index;
     if (this.cache.size > REGF_LIMITS.cacheBlocks) this.cache.delete(this.cache.keys().next().value!);
     return data;
   }
@@ -84,12 +99,12 @@ export class HiveStore {
     const first = Math.floor(off / bs);
     const last = Math.floor((off + Math.max(len, 1) - 1) / bs);
     if (first === last) {
-      const b = await this.block(first);
+      const b = this.cached(first) ?? (await this.load(first));
       return b.subarray(off - first * bs, off - first * bs + len);
     }
     const out = new Uint8Array(len);
     for (let i = first; i <= last; i++) {
-      const b = await this.block(i);
+      const b = this.cached(i) ?? (await this.load(i));
       const start = Math.max(off, i * bs);
       const end = Math.min(off + len, (i + 1) * bs);
       out.set(b.subarray(start - i * bs, end - i * bs), start - off);

@@ -1,11 +1,12 @@
 /**
  * Chunk decoding for UDIF: zlib (node's inflate on the libuv pool), ADC and bzip2 (own bounded
- * decoders), LZFSE through a decoder registered by formats/lzfse once it exists (until then a
- * clear unsupported-version ParseError). Output is capped at the chunk's sector count × 512.
+ * decoders), LZFSE (formats/lzfse). Other types (LZMA 0x80000008) get a clear unsupported-version
+ * ParseError unless a decoder is registered. Output is capped at the chunk's sector count × 512.
  */
 import { inflate } from 'node:zlib';
 import { promisify } from 'node:util';
 import { ParseError } from '../../common/issues.js';
+import { lzfseDecode } from '../lzfse/index.js';
 import { adcDecompress } from './adc.js';
 import { bunzip2 } from './bzip2.js';
 import { CHUNK, CHUNK_NAMES } from './mish.js';
@@ -17,7 +18,7 @@ export type Decoder = (input: Uint8Array, size: number) => Uint8Array | Promise<
 
 const extra = new Map<number, Decoder>();
 
-/** Let another module (formats/lzfse) provide a decoder for a chunk type this one lacks. */
+/** Let another module provide a decoder for a chunk type this one lacks (LZMA). */
 export function registerChunkDecoder(type: number, decoder: Decoder): void {
   extra.set(type, decoder);
 }
@@ -34,6 +35,8 @@ export async function decodeChunk(type: number, input: Uint8Array, size: number,
       return adcDecompress(input, size);
     case CHUNK.bzip2:
       return bunzip2(input, size);
+    case CHUNK.lzfse:
+      return lzfseDecode(input, { maxOutput: size, sizeHint: size });
     default: {
       const d = extra.get(type);
       if (d) return d(input, size);

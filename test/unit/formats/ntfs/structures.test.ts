@@ -69,6 +69,10 @@ test('MFT records: fixups applied, a torn stride is a checksum error, attributes
   torn[1022] = 0x99;
   assert.throws(() => parseMftRecord(torn, 42, 0, 100), (e) => e instanceof ParseError && e.code === 'checksum' && e.offset === 1022);
   assert.throws(() => parseMftRecord(new Uint8Array(1024), 1, 0, 100), isErr('bad-signature'));
+  // Readers may hand out Buffers (whose slice() is a view): applying fixups must never write into them.
+  const shared = Buffer.from(rec);
+  parseMftRecord(shared, 42, 0, 100);
+  assert.equal(parseMftRecord(shared, 42, 0, 100).sequence, 7);
 });
 
 test('stream reader: sparse runs read as zeros, compressed units decode, initialized size honoured', async () => {
