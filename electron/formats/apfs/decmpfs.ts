@@ -8,6 +8,7 @@ import { ParseError } from '../../common/issues.js';
 import { BufferReader } from '../../io/buffer-reader.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import type { Reader } from '../../io/reader.js';
+import { SliceReader } from '../../io/slice-reader.js';
 import { lzfseDecode, lzvnDecode } from '../lzfse/index.js';
 import { ChunkedReader } from './data-reader.js';
 import { APFS_LIMITS } from './limits.js';
@@ -80,7 +81,11 @@ export async function decmpfsReader(h: DecmpfsHeader, fork: Reader | null, what:
     return new BufferReader(data);
   }
   if (!fork) throw new ParseError('truncated', { what: `${what}: decmpfs type ${h.type} needs a resource fork, none found` });
-  if (h.codec === 'raw') return fork; // type 10: the fork holds the bytes themselves
+  if (h.codec === 'raw') {
+    // Type 10: the fork holds the bytes themselves.
+    if (fork.size < h.size) throw new ParseError('truncated', { what: `${what}: resource fork shorter than the file`, need: h.size, have: fork.size });
+    return new SliceReader(fork, 0, h.size);
+  }
   const table = h.codec === 'zlib' ? await zlibForkTable(fork, h.size, what) : await offsetTable(fork, h.size, what);
   return new ChunkedReader(h.size, CHUNK, async (i) => {
     const t = table[i]!;

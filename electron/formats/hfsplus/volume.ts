@@ -43,7 +43,7 @@ export interface HfsNode {
 
 export class HfsVolume {
   readonly issues: ReadIssue[] = [];
-  private readonly privates = new Map<string, Promise<Map<string, CatalogRecord>>>();
+  private readonly privates = new Map<string, Promise<{ createDate: number | null; rootDate: number | null; entries: Map<string, CatalogRecord> }>>();
 
   private constructor(
     readonly reader: Reader,
@@ -124,34 +124,47 @@ export class HfsVolume {
     return out;
   }
 
-  /** A private metadata folder's entries by stored name (iNode<n>, dir_<n>), listed once. */
-  private privateEntries(folderName: string): Promise<Map<string, CatalogRecord>> {
+  /**
+   * A private metadata folder (its create date and its entries by stored name: iNode<n>, dir_<n>),
+   * listed once.
+   */
+  private privateEntries(folderName: string): Promise<{ createDate: number | null; rootDate: number | null; entries: Map<string, CatalogRecord> }> {
     let p = this.privates.get(folderName);
     if (!p) {
       p = (async () => {
-        const root = (await this.childRecords(2)).find((k) => k.storedName === folderName && k.record.kind === 'folder');
-        const m = new Map<string, CatalogRecord>();
-        if (root) for (const k of await this.childRecords(root.record.id)) m.set(k.storedName, k.record);
-        return m;
+        const top = await this.childRecords(ROOT_PARENT_ID);
+        const rootDate = top.find((k) => k.record.id === 2)?.record.createDate ?? null;
+        const dir = (await this.childRecords(2)).find((k) => k.storedName === folderName && k.record.kind === 'folder');
+        const entries = new Map<string, CatalogRecord>();
+        if (dir) for (const k of await this.childRecords(dir.record.id)) entries.set(k.storedName, k.record);
+        return { createDate: dir?.record.createDate ?? null, rootDate, entries };
       })();
       this.privates.set(folderName, p);
     }
     return p;
   }
 
+  /**
+   * The iNode/dir_ target of a link record, or null when the record is not a real link: as in
+   * xnu and TSK, a link's create date must equal that of the private folder (or the root folder).
+   */
+  private async linkTarget(folderName: string, prefix: string, record: CatalogRecord, storedName: string): Promise<CatalogRecord | null> {
+    const p = await this.privateEntries(folderName);
+    if (record.createDate !== p.createDate && record.createDate !== p.rootDate) return null;
+    const t = p.entries.get(`${prefix}${record.special}`);
+    if (!t) pushIssue(this.issues, { message: `link ${displayName(storedName)} (CNID ${record.id}) points to ${prefix}${record.special}, which is missing`, offset: null, file: null });
+    return t ?? record;
+  }
+
   async node(parentId: number, storedName: string, record: CatalogRecord): Promise<HfsNode> {
     let target = record;
     let link: HfsNode['link'] = null;
-    if (record.kind === 'file' && record.fileType === 'hlnk' && record.creator === 'hfs+') {
-      const t = (await this.privateEntries(PRIVATE_DATA)).get(`iNode${record.special}`);
-      link = 'hard';
-      if (t) target = t;
-      else pushIssue(this.issues, { message: `hard link ${displayName(storedName)} (CNID ${record.id}) points to iNode${record.special}, which is missing`, offset: null, file: null });
-    } else if (record.kind === 'file' && record.fileType === 'fdrp' && record.creator === 'MACS') {
-      const t = (await this.privateEntries(PRIVATE_DIR_DATA)).get(`dir_${record.special}`);
-      link = 'dir-hard';
-      if (t) target = t;
-      else pushIssue(this.issues, { message: `directory hard link ${displayName(storedName)} (CNID ${record.id}) points to dir_${record.special}, which is missing`, offset: null, file: null });
+    const hard = record.kind === 'file' && record.fileType === 'hlnk' && record.creator === 'hfs+';
+    const dirHard = record.kind === 'file' && record.fileType === 'fdrp' && record.creator === 'MACS';
+    const t = hard ? await this.linkTarget(PRIVATE_DATA, 'iNode', record, storedName) : dirHard ? await this.linkTarget(PRIVATE_DIR_DATA, 'dir_', record, storedName) : null;
+    if (t) {
+      target = t;
+      link = hard ? 'hard' : 'dir-hard';
     } else if (record.kind === 'file' && (record.fileMode & S_IFMT) === S_IFLNK) {
       link = 'symlink';
     }

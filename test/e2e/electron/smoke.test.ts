@@ -22,7 +22,7 @@ function electronBinary(): string | null {
 
 function findRepo(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'renderer', 'index.html'))) {
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'renderer', 'index.html'))) {
     const up = dirname(dir);
     if (up === dir) throw new Error('cannot find the repository root');
     dir = up;

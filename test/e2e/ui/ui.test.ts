@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBridgeServer, type BridgeServer } from './bridge-server.js';
 
-/** The repository: the nearest folder above this compiled file holding renderer/index.html. */
+/** The repository: the nearest folder above this compiled file holding package.json (out/ holds a built renderer/index.html too). */
 function findRepo(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'renderer', 'index.html'))) {
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'renderer', 'index.html'))) {
     const up = dirname(dir);
     if (up === dir) throw new Error('cannot find the repository root');
     dir = up;
