@@ -3,7 +3,7 @@
  * never the bytes, formats or evidence layers behind them.
  */
 import type { EvidenceRef } from '../common/evidence-ref.js';
-import type { FileEntry } from '../common/vfs.js';
+import type { FileEntry, HostFileHash } from '../common/vfs.js';
 import type { PrefetchCoverageRecord, PrefetchRecord } from './windows/prefetch-records.js';
 import type { EventLogRecord } from './windows/event-records.js';
 
@@ -137,14 +137,8 @@ export interface CoverageRecord {
 }
 
 /** A hash a triage collector recorded for a host file (Velociraptor results, KAPE copy log, UAC lists). */
-export interface CollectorHashRecord {
+export interface CollectorHashRecord extends HostFileHash {
   type: 'collector-hash';
-  path: string;
-  md5?: string;
-  sha1?: string;
-  sha256?: string;
-  source: string;
-  collected: boolean;
   ref: EvidenceRef;
 }
 

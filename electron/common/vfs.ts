@@ -94,3 +94,15 @@ export function earliestTime(e: Pick<FileEntry, 'created' | 'modified'>): string
   const ts = [e.created, e.modified].filter((t): t is string => t !== null).sort();
   return ts[0] ?? null;
 }
+
+/** A hash a collector recorded for a file on the host (`collected`: whether the file itself came too). */
+export interface HostFileHash {
+  /** Host path in the host view (`/Users/bob/...`). */
+  path: string;
+  md5?: string;
+  sha1?: string;
+  sha256?: string;
+  /** Which collector record said so (member and row), for the citation. */
+  source: string;
+  collected: boolean;
+}

@@ -4,7 +4,7 @@
  * A kind with no opener yet is reported, not guessed at: the host becomes `inconclusive`.
  */
 import type { EvidenceItem, EvidenceKind } from '../common/scan-result.js';
-import type { Filesystem } from '../common/vfs.js';
+import type { Filesystem, HostFileHash } from '../common/vfs.js';
 import { detectEvidence, type Detected } from './detect.js';
 import { FolderFilesystem } from './filesystems/folder.js';
 
@@ -19,15 +19,6 @@ export interface OpenedHost {
   collectorHashes?: () => HostFileHash[];
 }
 
-/** A hash recorded by a collector for a file on the host (`collected`: whether the file itself came too). */
-export interface HostFileHash {
-  path: string;
-  md5?: string;
-  sha1?: string;
-  sha256?: string;
-  source: string;
-  collected: boolean;
-}
 
 export interface OpenedEvidence {
   item: Omit<EvidenceItem, 'id' | 'path'>;

@@ -5,24 +5,14 @@
  */
 import type { Layer } from '../../common/evidence-ref.js';
 import { LIMITS } from '../../common/limits.js';
-import { joinPath, splitPath, type FileEntry, type Filesystem, type OsKind } from '../../common/vfs.js';
+import { joinPath, splitPath, type FileEntry, type Filesystem, type HostFileHash, type OsKind } from '../../common/vfs.js';
 import type { OpenedHost } from '../open.js';
 import { OverlayFilesystem, VirtualTree, type TimeBasis } from '../filesystems/overlay.js';
 
 export type Layout = 'velociraptor' | 'kape' | 'cylr' | 'uac' | 'aftermath' | 'plain';
 
 /** A hash the collector recorded for a file on the host (whether or not it copied the file). */
-export interface CollectorHash {
-  /** Host path in the host view (`/Users/bob/...`), `/`-separated. */
-  path: string;
-  md5?: string;
-  sha1?: string;
-  sha256?: string;
-  /** Which collector record said so (member and row), for the citation. */
-  source: string;
-  /** Whether the host view holds a copy of the file. */
-  collected: boolean;
-}
+export type CollectorHash = HostFileHash;
 
 export interface CollectionHost extends OpenedHost {
   layout: Layout;
