@@ -15,6 +15,7 @@ import { StageBoard } from './stage-board.js';
 import { buildTimeline, mergeTimeline } from './timeline.js';
 import { executionFindings, executionTimeline } from './execution-findings.js';
 import { eventFindings, eventTimeline } from './event-findings.js';
+import { registryFindings, registryTimeline } from './registry-findings.js';
 
 export interface HostInput {
   os: OsKind;
@@ -37,6 +38,7 @@ export function analyseHost(input: HostInput): HostAnalysis {
   const covered = (area: CoverageRecord['area']): boolean => coverage.some((c) => c.area === area);
 
   const installs = installsFrom(records, files, iocs, board);
+  registryFindings(records, iocs, board, hits, installs);
   hashFindings(files, input.digests, iocs, board, hits);
   collectorHashFindings(records, iocs, board, hits);
   structureFindings(files, input.digests, board, hits);
@@ -47,7 +49,7 @@ export function analyseHost(input: HostInput): HostAnalysis {
   eventFindings(records, iocs, board, hits, installs, trojanizedPresent);
 
   // Coverage: a stage we could look for and did not find is not-observed; else not-assessed.
-  const anyTrace = installs.length > 0 || files.some((f) => f.role !== 'second-stage') || records.some((r) => r.type === 'app-data' || r.type === 'timer' || r.type === 'main-storage' || r.type === 'prefetch' || r.type.startsWith('evtx-'));
+  const anyTrace = installs.length > 0 || files.some((f) => f.role !== 'second-stage') || records.some((r) => r.type === 'app-data' || r.type === 'timer' || r.type === 'main-storage' || r.type === 'prefetch' || r.type.startsWith('evtx-') || r.type === 'registry-install' || r.type === 'amcache-app' || r.type === 'amcache-file' || r.type === 'shimcache');
   const installRootPresent = files.some((f) => f.installRoot !== null) || records.some((r) => r.type === 'install');
   if (covered('installers')) board.assess('installer');
   if (covered('app-install')) board.assess('installed', 'trojanized-library');
@@ -66,7 +68,7 @@ export function analyseHost(input: HostInput): HostAnalysis {
     installs: installs.sort((a, b) => (a.path + (a.version ?? '')).localeCompare(b.path + (b.version ?? ''))),
     stages,
     iocHits: sortHits(hits),
-    timeline: mergeTimeline(buildTimeline(records, stages), [...executionTimeline(records), ...eventTimeline(records)]),
+    timeline: mergeTimeline(buildTimeline(records, stages), [...executionTimeline(records), ...eventTimeline(records), ...registryTimeline(records)]),
     files: examinedFiles(files, input.digests),
     coverage: [
       ...records.filter((r): r is CoverageRecord => r.type === 'coverage').map((c) => ({ area: c.area, platform: c.platform, state: c.state, detail: c.detail })),

@@ -6,6 +6,10 @@ import { windowsAppData } from './windows/app-data.js';
 import { windowsSecondStage } from './windows/second-stage.js';
 import { windowsPrefetch } from './windows/prefetch.js';
 import { windowsEvtxEvents } from './windows/evtx-events.js';
+import { windowsRegistryHost } from './windows/registry-host.js';
+import { windowsRegistryInstalls } from './windows/registry-installs.js';
+import { makeAmcachePlugin, windowsAmcache } from './windows/amcache.js';
+import { windowsShimCache } from './windows/shimcache.js';
 import { macosAppBundles } from './macos/app-bundles.js';
 import { macosSupportFolder } from './macos/support-folder.js';
 
@@ -16,9 +20,18 @@ export const PLUGINS: readonly ArtefactPlugin[] = [
   windowsSecondStage,
   windowsPrefetch,
   windowsEvtxEvents,
+  windowsRegistryHost,
+  windowsRegistryInstalls,
+  windowsAmcache,
+  windowsShimCache,
   macosAppBundles,
   macosSupportFolder,
 ];
 
 export { runPlugins } from './runner.js';
+
+/** The plugin list for one scan: Amcache also keeps any file whose SHA-1 is a known indicator. */
+export function pluginsFor(sha1Indicators: ReadonlySet<string>): readonly ArtefactPlugin[] {
+  return PLUGINS.map((p) => (p.id === windowsAmcache.id ? makeAmcachePlugin(sha1Indicators) : p));
+}
 export type * from './records.js';

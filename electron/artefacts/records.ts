@@ -6,7 +6,9 @@ import type { EvidenceRef } from '../common/evidence-ref.js';
 import type { FileEntry, HostFileHash } from '../common/vfs.js';
 import type { PrefetchCoverageRecord, PrefetchRecord } from './windows/prefetch-records.js';
 import type { EventLogRecord } from './windows/event-records.js';
+import type { RegistryRecord } from './windows/registry-records.js';
 
+export type * from './windows/registry-records.js';
 export type * from './windows/event-records.js';
 export type { PrefetchCoverageRecord, PrefetchRecord } from './windows/prefetch-records.js';
 
@@ -160,5 +162,6 @@ export type ArtefactRecord =
   | PrefetchRecord
   | PrefetchCoverageRecord
   | EventLogRecord
+  | RegistryRecord
   | CollectorHashRecord
   | CollectionNoteRecord;

@@ -16,14 +16,17 @@ export interface ParsedArgs {
   deleted: boolean;
   jsonLines: boolean;
   algorithms: ('md5' | 'sha1' | 'sha256')[];
+  /** scan: verify the hashes images store (a full read of each image); the password of protected archives. */
+  verify: boolean;
+  password: string | null;
 }
 
-const VALUE_FLAGS = new Set(['--ioc', '--json', '--report', '--case', '--examiner', '--workers', '--algorithms']);
+const VALUE_FLAGS = new Set(['--ioc', '--json', '--report', '--case', '--examiner', '--workers', '--algorithms', '--password']);
 const ALGORITHMS = new Set(['md5', 'sha1', 'sha256']);
 const COMMANDS = new Set(['scan', 'demo', 'ls', 'cat', 'hash', 'dump', 'export', 'report']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { command: 'help', positionals: [], ioc: [], json: null, report: null, caseName: null, examiner: null, workers: null, quiet: false, recursive: false, deleted: false, jsonLines: false, algorithms: ['md5', 'sha1', 'sha256'] };
+  const out: ParsedArgs = { command: 'help', positionals: [], ioc: [], json: null, report: null, caseName: null, examiner: null, workers: null, quiet: false, recursive: false, deleted: false, jsonLines: false, algorithms: ['md5', 'sha1', 'sha256'], verify: false, password: null };
   if (argv.length === 0) throw new UsageError('no command given');
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-V') return { ...out, command: 'version' };
@@ -44,6 +47,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       out.recursive = true;
       continue;
     }
+    if (a === '--verify' && out.command === 'scan') {
+      out.verify = true;
+      continue;
+    }
     if (a === '--deleted' && out.command === 'ls') {
       out.deleted = true;
       continue;
@@ -61,6 +68,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         case '--ioc': out.ioc.push(value); break;
         case '--json': out.json = value; break;
         case '--report': out.report = value; break;
+        case '--password': out.password = value; break;
         case '--case': out.caseName = value; break;
         case '--examiner': out.examiner = value; break;
         case '--algorithms': {
@@ -96,6 +104,7 @@ export const HELP = `3cx-triage — offline triage for the 2023 3CX supply-chain
 Usage:
   3cx-triage scan <evidence>... [--ioc FILE]... [--json OUT.json] [--report OUT.html|OUT.pdf]
                   [--case NAME] [--examiner NAME] [--workers N] [--quiet]
+                  [--verify] [--password PW]
   3cx-triage demo [--json OUT.json] [--report OUT.html|OUT.pdf]
   3cx-triage ls   <evidence> [PATH] [--recursive] [--deleted] [--json]
   3cx-triage cat  <evidence> PATH[:STREAM]
@@ -105,11 +114,13 @@ Usage:
   3cx-triage report <result.json> <OUT.html|OUT.pdf>
   3cx-triage --version | --help
 
-  <evidence>   a live folder (mounted Windows volume, macOS root, user profile); archives and
-               disk images are detected and listed (support arrives in later versions)
+  <evidence>   a live folder (mounted Windows volume, macOS root, user profile), a triage archive
+               (ZIP, tar, tar.gz) or a disk image (raw/split, E01, VHD, VHDX, VMDK, QCOW2)
   --ioc FILE   extra indicators: CSV "type,value,description" or the app's JSON pack (repeatable)
   --json OUT   write the result document (contract scan@1); "-" for stdout
   --quiet      no progress on stderr
+  --verify     verify the hash an image stores (E01 MD5/SHA-1) by reading it whole
+  --password   password of protected triage archives (ZipCrypto)
 
 Exit status: 0 the scan ran to the end (whatever it found); 2 usage error or bad --ioc pack;
 1 nothing could run. The evidence is opened read-only and never written to.

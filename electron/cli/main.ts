@@ -102,7 +102,7 @@ async function utility(args: ParsedArgs, argv: string[]): Promise<number> {
 }
 
 async function scan(args: ParsedArgs): Promise<number> {
-  const engine = new Engine(args.workers === null ? {} : { workers: args.workers });
+  const engine = new Engine({ ...(args.workers === null ? {} : { workers: args.workers }), verifyImages: args.verify, ...(args.password === null ? {} : { archivePassword: args.password }) });
   const demo = args.command === 'demo' ? await prepareDemoEvidence() : null;
   try {
     return await scanPaths(engine, args, demo?.paths ?? args.positionals);

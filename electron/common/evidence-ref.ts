@@ -40,9 +40,17 @@ export interface EvidenceRef {
   readonly sha256?: string;
 }
 
-/** One line an examiner can cite: `E1 › folder › /Users/alice/... @ 0x1f0 (pe@1)`. */
+/** A layer as the citation shows it: `gpt #2 @ 1048576`, `image disk.E01`, `zip Users/a/x.dll`. */
+export function formatLayer(l: Layer): string {
+  // The outermost locator is the examiner's own path to the item: its last component identifies it.
+  const loc = l.kind === 'folder' || l.kind === 'image' || l.kind === 'archive' ? (l.locator.split(/[\\/]/).filter(Boolean).pop() ?? '') : l.locator;
+  const id = loc === '' ? '' : /^(gpt|mbr|apm|volume)$/.test(l.kind) ? ` #${loc}` : ` ${loc}`;
+  return `${l.kind}${id}${l.offset !== undefined ? ` @ ${l.offset}` : ''}`;
+}
+
+/** One line an examiner can cite: `E1 › folder host › /Users/alice/... @ 0x1f0 (pe@1)`. */
 export function formatRef(ref: EvidenceRef): string {
-  const parts = [ref.evidenceId, ...ref.chain.map((l) => l.kind), ref.path];
+  const parts = [ref.evidenceId, ...ref.chain.map(formatLayer), ref.path];
   let s = parts.join(' › ');
   const w = ref.within;
   if (w?.key !== undefined) s += ` › ${w.key}`;

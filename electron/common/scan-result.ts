@@ -123,6 +123,14 @@ export interface HostResult {
   timeline: TimelineEntry[];
   files?: ExaminedFile[];
   coverage?: CoverageNote[];
+  /** Added: facts about the host itself (computer name, OS build, MachineGuid, cert padding check). */
+  facts?: HostFact[];
+}
+
+export interface HostFact {
+  name: string;
+  value: string;
+  source: string;
 }
 
 export interface ScanResult {

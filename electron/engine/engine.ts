@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { ParseIssue } from '../common/issues.js';
 import { RESULT_SCHEMA, type EvidenceItem, type HostResult, type ResultError, type ScanResult } from '../common/scan-result.js';
-import { PLUGINS, runPlugins, type AppFileRecord } from '../artefacts/index.js';
+import { pluginsFor, runPlugins, type AppFileRecord } from '../artefacts/index.js';
+import { hostFacts, sha1Indicators } from './host-facts.js';
 import { analyseHost } from '../analysis/host-analysis.js';
 import { digestKey, type Digest } from '../analysis/digests.js';
 import { loadBuiltinIocs, loadIocFile, withExtras, type IocSet } from '../analysis/ioc/index.js';
@@ -17,6 +18,8 @@ import { HashPool } from '../hashing/index.js';
 import { ASSETS_DIR, PACKAGE_JSON } from './paths.js';
 import type { ScanProgress } from './progress.js';
 import '../evidence/loaders/index.js';
+import { imageLoaderOptions } from '../evidence/loaders/image.js';
+import { setArchiveOptions } from '../evidence/loaders/archive.js';
 
 export interface ScanOptions {
   iocFiles?: string[];
@@ -29,6 +32,10 @@ export interface ScanOptions {
 export interface EngineOptions {
   assetsDir?: string;
   workers?: number;
+  /** Verify the hashes images store by a full read (E01); off by default, as it reads every byte. */
+  verifyImages?: boolean;
+  /** Password for protected triage archives. */
+  archivePassword?: string;
 }
 
 export async function toolVersion(): Promise<string> {
@@ -37,7 +44,10 @@ export async function toolVersion(): Promise<string> {
 }
 
 export class Engine {
-  constructor(private readonly opts: EngineOptions = {}) {}
+  constructor(private readonly opts: EngineOptions = {}) {
+    imageLoaderOptions.verify = opts.verifyImages ?? false;
+    if (opts.archivePassword !== undefined) setArchiveOptions({ password: opts.archivePassword });
+  }
 
   /** Load the built-in indicators plus extra packs; a bad pack throws IocFormatError (file and line). */
   async loadIocs(iocFiles: readonly string[] = []): Promise<IocSet> {
@@ -110,7 +120,7 @@ export class Engine {
     const progress = options.onProgress ?? (() => {});
     const target = await FsTarget.create(id, h.fs);
     progress({ phase: 'artefacts', evidenceId: id, message: `${target.os} ${target.shape}, ${target.users.length} user profile(s)` });
-    const run = await runPlugins(target, PLUGINS, options.signal);
+    const run = await runPlugins(target, pluginsFor(sha1Indicators(iocs)), options.signal);
     for (const c of h.coverage ?? []) run.records.push({ type: 'collection-note', kind: 'coverage', text: c });
     for (const n of h.notes ?? []) run.records.push({ type: 'collection-note', kind: 'note', text: n });
     for (const ch of h.collectorHashes?.() ?? []) run.records.push({ type: 'collector-hash', ...ch, ref: target.ref(ch.path) });
@@ -128,7 +138,9 @@ export class Engine {
     }
     progress({ phase: 'analyse', evidenceId: id, message: 'analysing' });
     const a = analyseHost({ os: target.os, records: run.records, digests, iocs, readable: true });
-    return { id: hostId, name: target.hostName ?? h.label ?? basename(path), os: target.os, evidence: [id], ...a };
+    const facts = hostFacts(run.records);
+    const computerName = facts.find((f) => f.name === 'computer name')?.value;
+    return { id: hostId, name: target.hostName ?? computerName ?? h.label ?? basename(path), os: target.os, evidence: [id], ...a, ...(facts.length ? { facts } : {}) };
   }
 }
 

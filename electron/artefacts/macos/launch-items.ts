@@ -6,6 +6,7 @@
  * build server). The trojanised app itself installs no launch item, so any hit is persistence
  * added by a later stage. A plist that does not parse is searched as raw text.
  */
+import { issueFromError } from '../../common/issues.js';
 import type { FileEntry, Target } from '../../common/vfs.js';
 import type { PlistValue } from '../../formats/plist/index.js';
 import type { ArtefactPlugin, PluginContext } from '../plugin.js';
@@ -91,7 +92,13 @@ export const macosLaunchItems: ArtefactPlugin = {
       const dir = await t.resolve(d.path);
       if (dir?.type !== 'dir') continue;
       present++;
-      let entries: FileEntry[] = await t.fs.readdir(dir.path);
+      let entries: FileEntry[];
+      try {
+        entries = await t.fs.readdir(dir.path);
+      } catch (err) {
+        ctx.issue(issueFromError(err, PARSER, t.ref(dir.path)));
+        continue;
+      }
       if (entries.length > MAX_FILES_PER_DIR) {
         notes.push(`${dir.path}: only ${MAX_FILES_PER_DIR} of ${entries.length} entries read`);
         entries = entries.slice(0, MAX_FILES_PER_DIR);

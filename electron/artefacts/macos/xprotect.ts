@@ -60,14 +60,20 @@ export function findTraces(text: string, anyAppMention: boolean, max = MAX_TRACE
     if (mentions.length === 0 && !names3cxApp) continue;
     mentions.push(...ALSO.filter(([, re]) => re.test(line)).map(([m]) => m));
     const time = /^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?|[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2})/.exec(line)?.[1] ?? null;
-    out.push({ line: i + 1, text: line, mentions, remediation: /remov|delet|remediat|kill|terminat|quarantin|unlink/i.test(line), timeText: time });
+    out.push({ line: i + 1, text: line, mentions, remediation: /remov|delet|remediat|kill|terminat|quarantin|unlink/i.test(line.replace(/XProtectRemediator\w*/gi, '')), timeText: time });
   }
   return out;
 }
 
-async function listDir(t: Target, path: string): Promise<FileEntry[]> {
-  const e = await t.resolve(path);
-  return e?.type === 'dir' ? t.fs.readdir(e.path) : [];
+async function listDir(ctx: PluginContext, path: string): Promise<FileEntry[]> {
+  const e = await ctx.target.resolve(path);
+  if (e?.type !== 'dir') return [];
+  try {
+    return await ctx.target.fs.readdir(e.path);
+  } catch (err) {
+    ctx.issue(issueFromError(err, PARSER, ctx.target.ref(e.path)));
+    return [];
+  }
 }
 
 export const macosXProtect: ArtefactPlugin = {
@@ -89,7 +95,7 @@ export const macosXProtect: ArtefactPlugin = {
     if (info?.type === 'file') {
       found = true;
       const p = await readPlistEntry(ctx, info, PARSER, 1 << 20);
-      const remediators = (await listDir(t, `${XPROTECT_APP}/Contents/MacOS`)).filter((e) => /^XProtectRemediator/i.test(e.name)).map((e) => e.name).sort();
+      const remediators = (await listDir(ctx, `${XPROTECT_APP}/Contents/MacOS`)).filter((e) => /^XProtectRemediator/i.test(e.name)).map((e) => e.name).sort();
       const sigInfo = await t.resolve(`${XPROTECT_BUNDLE}/Contents/Info.plist`);
       const sig = sigInfo?.type === 'file' ? await readPlistEntry(ctx, sigInfo, PARSER, 1 << 20) : null;
       const d = p && isDict(p.value) ? p.value : null;
@@ -109,7 +115,7 @@ export const macosXProtect: ArtefactPlugin = {
     const dirs = [...REPORT_DIRS, ...t.users.map((u) => `${u.home === '/' ? '' : u.home}/Library/Logs/DiagnosticReports`)];
     const files: FileEntry[] = [];
     for (const d of dirs) {
-      for (const e of await listDir(t, d)) if (e.type === 'file' && /xprotect|remediat/i.test(e.name)) files.push(e);
+      for (const e of await listDir(ctx, d)) if (e.type === 'file' && /xprotect|remediat/i.test(e.name)) files.push(e);
     }
     for (const p of SYSTEM_LOGS) {
       const e = await t.resolve(p);

@@ -4,11 +4,10 @@
  */
 import type { EvidenceRef } from '../../common/evidence-ref.js';
 import { issueFromError, ParseError } from '../../common/issues.js';
-import type { FileEntry, Target } from '../../common/vfs.js';
+import type { FileEntry } from '../../common/vfs.js';
 import { openHive, type Hive } from '../../formats/regf/index.js';
 import type { Reader } from '../../io/reader.js';
 import type { PluginContext } from '../plugin.js';
-import type { ArtefactRecord } from '../records.js';
 import type { HiveSource, RegistryRecord } from './registry-records.js';
 
 export interface OpenedHive {
@@ -63,9 +62,8 @@ export async function openTargetHive(ctx: Pick<PluginContext, 'target' | 'issue'
   }
 }
 
-/** Registry records are not yet in the ArtefactRecord union (the lead adds them). */
 export function emitRecord(ctx: PluginContext, rec: RegistryRecord): void {
-  ctx.emit(rec as unknown as ArtefactRecord);
+  ctx.emit(rec);
 }
 
 export function str(v: unknown): string | null {

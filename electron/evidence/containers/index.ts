@@ -17,7 +17,7 @@ import { openVmdk, sniffVmdk } from '../../formats/vmdk/index.js';
 import { findBeside, isFile, MAX_PARTS, splitRawParts } from './siblings.js';
 import { verifyEwf } from './verify.js';
 
-export type ContainerKind = 'raw' | 'split-raw' | 'e01' | 'vhd' | 'vhdx' | 'vmdk' | 'qcow2';
+export type ContainerKind = 'raw' | 'split-raw' | 'e01' | 'vhd' | 'vhdx' | 'vmdk' | 'qcow2' | 'dmg';
 export interface OpenedContainer {
   kind: ContainerKind;
   reader: Reader; // the logical disk, random access, read-only

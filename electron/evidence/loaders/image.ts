@@ -1,7 +1,9 @@
 /**
- * Disk images (raw, split raw, E01, VHD, VHDX, VMDK, QCOW2) → hosts: container → volumes → NTFS.
- * One host per disk: the NTFS volume holding Windows/System32; without one, every NTFS volume is
- * its own host labelled `vol<N>`. Container issues and volumes we cannot read go to item.errors.
+ * Disk images (raw, split raw, E01, VHD, VHDX, VMDK, QCOW2, DMG) → hosts: container → volumes
+ * (MBR, GPT, APM or none) → NTFS, APFS or HFS+. One host per disk: the volume holding
+ * Windows/System32, or a Mac's System volume joined with its Data volume; without either, every
+ * volume is its own host labelled `vol<N>` or by its APFS name. Container issues and volumes we
+ * cannot read go to item.errors.
  *
  * Registers an evidence opener per image kind and the `image` ref opener, which re-opens the same
  * chain from an EvidenceRef (hash workers); opened images are cached per process (a small LRU,
@@ -10,84 +12,112 @@
 import type { EvidenceRef, Layer } from '../../common/evidence-ref.js';
 import type { EvidenceKind } from '../../common/scan-result.js';
 import { openContainer, type OpenedContainer } from '../containers/index.js';
-import { NtfsFilesystem } from '../filesystems/ntfs.js';
-import { looksLikeNtfs } from '../../formats/ntfs/index.js';
+import { openDmg } from '../containers/dmg.js';
+import { detectEvidence } from '../detect.js';
+import { MergedFilesystem } from '../filesystems/merged.js';
+import { parseApm, sniffApm } from '../../formats/apm/index.js';
+import type { Filesystem } from '../../common/vfs.js';
+import { filesystemsOn, reopenFilesystem, type VolumeFs } from './volume-fs.js';
 import type { Reader } from '../../io/reader.js';
 import { SliceReader } from '../../io/slice-reader.js';
 import { registerEvidenceOpener, type OpenedEvidence, type OpenedHost } from '../open.js';
 import { registerOpener } from '../resolve.js';
 import { openVolumes, type Volume } from '../volumes/index.js';
 
-/** Set by the caller before a scan: verify EWF stored hashes with a full read (slow, off by default). */
+/** Set by the caller before a scan: verify stored image hashes with a full read (slow, off by default). */
 export const imageLoaderOptions = { verify: false };
 
-export const IMAGE_KINDS: readonly EvidenceKind[] = ['raw', 'e01', 'vhd', 'vhdx', 'vmdk', 'qcow2'];
+export const IMAGE_KINDS: readonly EvidenceKind[] = ['raw', 'e01', 'vhd', 'vhdx', 'vmdk', 'qcow2', 'dmg'];
 
-export function volumeLayers(imagePath: string, containerKind: string, v: Volume): Layer[] {
+/** Layers down to a volume (the file-system layer is added by the file system reader). */
+export function volumeBaseLayers(imagePath: string, containerKind: string, v: Pick<Volume, 'scheme' | 'index' | 'offset'>): Layer[] {
   return [
     { kind: 'image', locator: imagePath },
     { kind: containerKind, locator: '' },
     { kind: v.scheme, locator: String(v.index), offset: v.offset },
-    { kind: 'ntfs', locator: `vol${v.index}` },
   ];
+}
+
+export function volumeLayers(imagePath: string, containerKind: string, v: Volume): Layer[] {
+  return [...volumeBaseLayers(imagePath, containerKind, v), { kind: 'ntfs', locator: `vol${v.index}` }];
+}
+
+/** Any container this loader reads: the contract's image kinds, DMG included. */
+async function openAnyContainer(path: string, kind: EvidenceKind, verify: boolean): Promise<OpenedContainer> {
+  if (kind !== 'dmg') return openContainer(path, { verify });
+  const d = await openDmg(path, { verify });
+  return { kind: 'dmg', reader: d.reader, ...(d.verification ? { verification: d.verification } : {}), info: d.info, issues: d.issues as OpenedContainer['issues'], close: () => d.close() };
+}
+
+/** MBR/GPT from openVolumes; an Apple Partition Map when neither is there. */
+async function volumesOf(disk: Reader, errors: { path: string; message: string }[]): Promise<Volume[]> {
+  const vs = await openVolumes(disk);
+  if (vs.scheme === 'none' && sniffApm(await disk.read(0, 512))) {
+    const apm = await parseApm(disk);
+    for (const i of apm.issues) errors.push({ path: '/', message: `apm: ${i.message}` });
+    return apm.partitions
+      .filter((p) => /^Apple_(HFS|HFSX|APFS)$/i.test(p.type))
+      .map((p) => {
+        const offset = p.startBlock * apm.blockSize;
+        const size = Math.min(p.blockCount * apm.blockSize, Math.max(0, disk.size - offset));
+        const v: Volume = { index: p.index, scheme: 'apm', slot: String(p.index).padStart(3, '0'), offset, size, declaredSize: p.blockCount * apm.blockSize, type: p.type, typeName: p.type, name: p.name, reader: new SliceReader(disk, offset, size) };
+        return v;
+      });
+  }
+  for (const i of vs.issues) errors.push({ path: '/', message: `volumes: ${i.message}` });
+  return vs.volumes;
 }
 
 export interface OpenedDisk {
   readonly container: OpenedContainer;
-  /** NTFS volumes that opened, with the volume they sit on. */
-  readonly ntfs: { volume: Volume; fs: NtfsFilesystem }[];
+  /** File systems that opened, with the volume they sit on. */
+  readonly filesystems: (VolumeFs & { volume: Volume })[];
   readonly errors: { path: string; message: string }[];
 }
 
-/** Container → volumes → NTFS, collecting every problem as an error line instead of failing. */
-export async function openDisk(path: string, verify = false): Promise<OpenedDisk> {
-  const container = await openContainer(path, { verify });
+/** Container → volumes → file systems, collecting every problem as an error line instead of failing. */
+export async function openDisk(path: string, verify = false, kind: EvidenceKind = 'raw'): Promise<OpenedDisk> {
+  const container = await openAnyContainer(path, kind, verify);
   const errors: OpenedDisk['errors'] = [];
   try {
-    const vs = await openVolumes(container.reader);
-    for (const i of vs.issues) errors.push({ path: '/', message: `volumes: ${i.message}` });
-    const ntfs: OpenedDisk['ntfs'] = [];
-    for (const v of vs.volumes) {
+    const filesystems: OpenedDisk['filesystems'] = [];
+    for (const v of await volumesOf(container.reader, errors)) {
       const where = `volume ${v.index} (${v.scheme} ${v.slot}, ${v.typeName}) at byte ${v.offset}`;
-      const head = await v.reader.read(0, 512);
-      if (!looksLikeNtfs(head)) {
-        errors.push({ path: '/', message: `${where}: not NTFS; this version does not read it` });
-        continue;
-      }
-      try {
-        ntfs.push({ volume: v, fs: await NtfsFilesystem.open(v.reader, volumeLayers(path, container.kind, v)) });
-      } catch (e) {
-        errors.push({ path: '/', message: `${where}: NTFS unreadable: ${(e as Error).message}` });
-      }
+      for (const f of await filesystemsOn(v.reader, volumeBaseLayers(path, container.kind, v), `vol${v.index}`, errors, where)) filesystems.push({ ...f, volume: v });
     }
-    return { container, ntfs, errors };
+    return { container, filesystems, errors };
   } catch (e) {
     await container.close();
     throw e;
   }
 }
 
-async function hasSystem32(fs: NtfsFilesystem): Promise<boolean> {
+async function isDir(fs: Filesystem, path: string): Promise<boolean> {
   try {
-    return (await fs.stat('/Windows/System32'))?.type === 'dir';
+    return (await fs.stat(path))?.type === 'dir';
   } catch {
     return false;
   }
 }
 
+/** One host per disk: the Windows volume, or a Mac's System (+ Data) volumes; else each volume. */
+async function chooseHosts(fss: OpenedDisk['filesystems']): Promise<OpenedHost[]> {
+  for (const f of fss) if (await isDir(f.fs, '/Windows/System32')) return [{ fs: f.fs, label: null }];
+  const system: OpenedDisk['filesystems'] = [];
+  for (const f of fss) if (await isDir(f.fs, '/System/Library/CoreServices')) system.push(f);
+  if (system.length) {
+    const data = fss.filter((f) => f.role === 'data' && f.volume === system[0]!.volume);
+    return [{ fs: data.length ? new MergedFilesystem([...data.map((d) => d.fs), system[0]!.fs]) : system[0]!.fs, label: null }];
+  }
+  return fss.map((f) => ({ fs: f.fs, label: f.label }));
+}
+
 export async function openImageEvidence(path: string, _evidenceId: string, detected: { kind: EvidenceKind; sizeBytes: number }): Promise<OpenedEvidence> {
-  const disk = await openDisk(path, imageLoaderOptions.verify);
+  const disk = await openDisk(path, imageLoaderOptions.verify, detected.kind);
   const c = disk.container;
   const errors = [...c.issues.map((i) => ({ path: '/', message: `${c.kind}${i.file ? ` ${i.file}` : ''}${i.offset !== null ? ` @ ${i.offset}` : ''}: ${i.message}` })), ...disk.errors];
-  let hosts: OpenedHost[] = [];
-  for (const n of disk.ntfs) {
-    if (await hasSystem32(n.fs)) {
-      hosts = [{ fs: n.fs, label: null }];
-      break;
-    }
-  }
-  if (hosts.length === 0) hosts = disk.ntfs.map((n) => ({ fs: n.fs, label: `vol${n.volume.index}` }));
-  if (disk.ntfs.length === 0) errors.push({ path: '/', message: 'no NTFS volume found on this disk' });
+  const hosts = await chooseHosts(disk.filesystems);
+  if (disk.filesystems.length === 0) errors.push({ path: '/', message: 'no readable file system (NTFS, APFS, HFS+) found on this disk' });
   return {
     item: { kind: detected.kind, layout: `${c.kind}`, sizeBytes: detected.sizeBytes, ...(c.verification ? { verification: c.verification } : {}), errors },
     hosts,
@@ -97,7 +127,7 @@ export async function openImageEvidence(path: string, _evidenceId: string, detec
 
 // ---- ref opener: EvidenceRef → Reader, with a small per-process cache of opened images ----
 
-interface CachedImage { container: OpenedContainer; fsByOffset: Map<number, Promise<NtfsFilesystem>>; refs: number }
+interface CachedImage { container: OpenedContainer; fsByOffset: Map<string, Promise<Filesystem>>; refs: number }
 const CACHE_MAX = 4;
 const cache = new Map<string, Promise<CachedImage>>();
 
@@ -108,7 +138,9 @@ async function cachedImage(path: string): Promise<CachedImage> {
     cache.set(path, p);
     return p;
   }
-  p = openContainer(path).then((container) => ({ container, fsByOffset: new Map(), refs: 0 }));
+  p = detectEvidence(path)
+    .then((d) => openAnyContainer(path, d.kind, false))
+    .then((container) => ({ container, fsByOffset: new Map(), refs: 0 }));
   cache.set(path, p);
   p.catch(() => cache.delete(path));
   await evict();
@@ -127,15 +159,16 @@ async function evict(): Promise<void> {
 
 export async function openImageRef(ref: EvidenceRef): Promise<Reader> {
   const [image, , vol, fsLayer] = ref.chain;
-  if (!image || image.kind !== 'image' || !vol || fsLayer?.kind !== 'ntfs') throw new Error(`image ref ${ref.evidenceId}:${ref.path} lacks its volume or file system layer`);
+  if (!image || image.kind !== 'image' || !vol || !fsLayer) throw new Error(`image ref ${ref.evidenceId}:${ref.path} lacks its volume or file system layer`);
   const img = await cachedImage(image.locator);
   const offset = vol.offset ?? 0;
-  let fsP = img.fsByOffset.get(offset);
+  const key = `${offset}|${ref.chain.slice(3).map((l) => `${l.kind}:${l.locator}`).join('/')}`;
+  let fsP = img.fsByOffset.get(key);
   if (!fsP) {
     const disk = img.container.reader;
-    fsP = NtfsFilesystem.open(new SliceReader(disk, offset, disk.size - offset), [...ref.chain]);
-    img.fsByOffset.set(offset, fsP);
-    fsP.catch(() => img.fsByOffset.delete(offset));
+    fsP = reopenFilesystem(new SliceReader(disk, offset, disk.size - offset), [...ref.chain]);
+    img.fsByOffset.set(key, fsP);
+    fsP.catch(() => img.fsByOffset.delete(key));
   }
   const r = await (await fsP).open(ref.path);
   img.refs++;

@@ -10,7 +10,7 @@ import { looksLikeNtfs } from '../../formats/ntfs/index.js';
 import type { Reader } from '../../io/reader.js';
 import { SliceReader } from '../../io/slice-reader.js';
 
-export type VolumeScheme = 'gpt' | 'mbr' | 'volume';
+export type VolumeScheme = 'gpt' | 'mbr' | 'apm' | 'volume';
 
 export interface Volume {
   /** GPT: entry index; MBR: order of the partition in the table walk (primaries, then logicals). */

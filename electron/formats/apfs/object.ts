@@ -17,19 +17,28 @@ export interface ObjHeader {
  * 2^32-1, folded so that re-summing the whole object (checksum included) gives zero.
  */
 export function fletcher64(block: Uint8Array): { lo: number; hi: number } {
-  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
   const MOD = 0xffffffff;
+  const words = block.length >>> 2;
+  // Aligned blocks are summed through a Uint32Array (little-endian hosts only); the modulo is
+  // taken every 256 words, which keeps both sums below 2^53.
+  const aligned = block.byteOffset % 4 === 0 && LITTLE_ENDIAN;
+  const u32 = aligned ? new Uint32Array(block.buffer, block.byteOffset, words) : null;
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
   let s1 = 0;
   let s2 = 0;
-  const words = block.length >>> 2;
-  for (let i = 2; i < words; i++) {
-    s1 = (s1 + view.getUint32(i * 4, true)) % MOD;
-    s2 = (s2 + s1) % MOD;
+  for (let i = 2; i < words; ) {
+    const stop = Math.min(words, i + 256);
+    if (u32) for (; i < stop; i++) { s1 += u32[i]!; s2 += s1; }
+    else for (; i < stop; i++) { s1 += view.getUint32(i * 4, true); s2 += s1; }
+    s1 %= MOD;
+    s2 %= MOD;
   }
   const lo = MOD - ((s1 + s2) % MOD);
   const hi = MOD - ((s1 + lo) % MOD);
   return { lo, hi };
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 export function checksumOk(block: Uint8Array): boolean {
   if (block.length < 32 || block.length % 4 !== 0) return false;

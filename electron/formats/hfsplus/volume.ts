@@ -60,6 +60,7 @@ export class HfsVolume {
     let offset = 0;
     const embedded = vh.length >= 0x82 ? embeddedVolumeOffset(vh) : null;
     if (embedded !== null) {
+      if (embedded + VOLUME_HEADER_OFFSET + 512 > reader.size) throw new ParseError('out-of-bounds', { what: 'HFS wrapper embedded volume', offset: VOLUME_HEADER_OFFSET + 0x7e }, `the HFS wrapper's embedded HFS+ volume at ${embedded} lies past the end (${reader.size} bytes)`);
       offset = embedded;
       vh = await reader.read(offset + VOLUME_HEADER_OFFSET, 512);
     }

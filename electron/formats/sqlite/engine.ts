@@ -9,9 +9,10 @@
  * string, or a WebAssembly trap — becomes a ParseError; after a trap the module is discarded and
  * loaded afresh for the next database.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { ParseError } from '../../common/issues.js';
+import { FileReader } from '../../io/file-reader.js';
+import { readAll } from '../../io/reader.js';
 
 export type SqlValue = number | string | Uint8Array | null;
 export type SqlRow = Record<string, SqlValue>;
@@ -31,7 +32,10 @@ interface Database {
 interface SqlJsStatic {
   Database: new (data: Uint8Array) => Database;
 }
-type InitSqlJs = (config: { wasmBinary: ArrayBuffer | Uint8Array }) => Promise<SqlJsStatic>;
+type InitSqlJs = (config: { wasmBinary: Uint8Array }) => Promise<SqlJsStatic>;
+
+/** sql-wasm.wasm is about 650 KiB; anything far bigger is not it. */
+const MAX_WASM_BYTES = 32 * 1024 * 1024;
 
 let wasmPathOverride: string | null = null;
 let modulePromise: Promise<SqlJsStatic> | null = null;
@@ -52,7 +56,15 @@ export function sqliteWasmPath(): string {
 async function loadModule(): Promise<SqlJsStatic> {
   const require = createRequire(import.meta.url);
   const init = require('sql.js') as InitSqlJs;
-  const wasmBinary = await readFile(sqliteWasmPath());
+  // We read the binary ourselves (io/FileReader) and hand it over: if sql.js had to find it and
+  // failed, its abort path would reject a promise nobody holds and end the process.
+  const r = await FileReader.open(sqliteWasmPath());
+  let wasmBinary: Uint8Array;
+  try {
+    wasmBinary = await readAll(r, MAX_WASM_BYTES);
+  } finally {
+    await r.close();
+  }
   return init({ wasmBinary });
 }
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { coreDataTime, openSqlite, openSqliteBytes, parseSqliteHeader, sqliteWasmPath } from '../../../../electron/formats/sqlite/index.js';
+import { coreDataTime, openSqlite, openSqliteBytes, parseSqliteHeader, setSqliteWasmPath, sqliteWasmPath } from '../../../../electron/formats/sqlite/index.js';
 import { BufferReader } from '../../../../electron/io/buffer-reader.js';
 import { ParseError } from '../../../../electron/common/issues.js';
 import { bytes, HAVE_PYTHON, py } from './build-db.js';
@@ -99,4 +99,19 @@ test('the wasm binary is found beside sql.js; Core Data times convert and refuse
   assert.equal(coreDataTime(-400_000_000), null, 'before 1990');
   assert.equal(coreDataTime(Number.NaN), null);
   assert.equal(coreDataTime('701100131'), null);
+});
+
+test('a missing wasm binary is an ordinary rejection (not a process abort); the default path works again after', { skip }, async () => {
+  const { dir } = py(HOSTILE);
+  const b = bytes(join(dir, 'h.db'));
+  setSqliteWasmPath(join(dir, 'missing.wasm'));
+  try {
+    await assert.rejects(openSqliteBytes(b), /ENOENT/);
+  } finally {
+    setSqliteWasmPath(null);
+  }
+  const o = await openSqliteBytes(b);
+  assert.ok(o.db.hasTable('real'));
+  o.db.close();
+  assert.equal(process.exitCode ?? 0, 0);
 });
