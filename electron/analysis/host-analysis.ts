@@ -16,6 +16,7 @@ import { buildTimeline, mergeTimeline } from './timeline.js';
 import { executionFindings, executionTimeline } from './execution-findings.js';
 import { eventFindings, eventTimeline } from './event-findings.js';
 import { registryFindings, registryTimeline } from './registry-findings.js';
+import { macosFindings, macosTimeline } from './macos-findings.js';
 
 export interface HostInput {
   os: OsKind;
@@ -47,9 +48,10 @@ export function analyseHost(input: HostInput): HostAnalysis {
   const trojanizedPresent = (['installed', 'trojanized-library', 'encrypted-payload', 'installer'] as const).some((id) => board.observed(id));
   executionFindings(records, board, trojanizedPresent);
   eventFindings(records, iocs, board, hits, installs, trojanizedPresent);
+  macosFindings(records, iocs, board, trojanizedPresent);
 
   // Coverage: a stage we could look for and did not find is not-observed; else not-assessed.
-  const anyTrace = installs.length > 0 || files.some((f) => f.role !== 'second-stage') || records.some((r) => r.type === 'app-data' || r.type === 'timer' || r.type === 'main-storage' || r.type === 'prefetch' || r.type.startsWith('evtx-') || r.type === 'registry-install' || r.type === 'amcache-app' || r.type === 'amcache-file' || r.type === 'shimcache');
+  const anyTrace = installs.length > 0 || files.some((f) => f.role !== 'second-stage') || records.some((r) => r.type === 'app-data' || r.type === 'timer' || r.type === 'main-storage' || r.type === 'prefetch' || r.type.startsWith('evtx-') || r.type === 'registry-install' || r.type === 'amcache-app' || r.type === 'amcache-file' || r.type === 'shimcache' || r.type === 'macos-quarantine-event' || r.type === 'macos-knowledgec-usage' || r.type.startsWith('macos-shipit'));
   const installRootPresent = files.some((f) => f.installRoot !== null) || records.some((r) => r.type === 'install');
   if (covered('installers')) board.assess('installer');
   if (covered('app-install')) board.assess('installed', 'trojanized-library');
@@ -68,7 +70,7 @@ export function analyseHost(input: HostInput): HostAnalysis {
     installs: installs.sort((a, b) => (a.path + (a.version ?? '')).localeCompare(b.path + (b.version ?? ''))),
     stages,
     iocHits: sortHits(hits),
-    timeline: mergeTimeline(buildTimeline(records, stages), [...executionTimeline(records), ...eventTimeline(records), ...registryTimeline(records)]),
+    timeline: mergeTimeline(buildTimeline(records, stages), [...executionTimeline(records), ...eventTimeline(records), ...registryTimeline(records), ...macosTimeline(records)]),
     files: examinedFiles(files, input.digests),
     coverage: [
       ...records.filter((r): r is CoverageRecord => r.type === 'coverage').map((c) => ({ area: c.area, platform: c.platform, state: c.state, detail: c.detail })),

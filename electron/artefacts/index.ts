@@ -12,6 +12,12 @@ import { makeAmcachePlugin, windowsAmcache } from './windows/amcache.js';
 import { windowsShimCache } from './windows/shimcache.js';
 import { macosAppBundles } from './macos/app-bundles.js';
 import { macosSupportFolder } from './macos/support-folder.js';
+import { macosQuarantine } from './macos/quarantine.js';
+import { macosKnowledgeC } from './macos/knowledgec.js';
+import { macosInstallHistory } from './macos/install-history.js';
+import { macosShipIt } from './macos/shipit.js';
+import { macosXProtect } from './macos/xprotect.js';
+import { macosLaunchItems } from './macos/launch-items.js';
 
 export const PLUGINS: readonly ArtefactPlugin[] = [
   windowsAppTree,
@@ -26,6 +32,12 @@ export const PLUGINS: readonly ArtefactPlugin[] = [
   windowsShimCache,
   macosAppBundles,
   macosSupportFolder,
+  macosQuarantine,
+  macosKnowledgeC,
+  macosInstallHistory,
+  macosShipIt,
+  macosXProtect,
+  macosLaunchItems,
 ];
 
 export { runPlugins } from './runner.js';

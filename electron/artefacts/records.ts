@@ -7,7 +7,9 @@ import type { FileEntry, HostFileHash } from '../common/vfs.js';
 import type { PrefetchCoverageRecord, PrefetchRecord } from './windows/prefetch-records.js';
 import type { EventLogRecord } from './windows/event-records.js';
 import type { RegistryRecord } from './windows/registry-records.js';
+import type { MacSystemRecord } from './macos/macos-records.js';
 
+export type * from './macos/macos-records.js';
 export type * from './windows/registry-records.js';
 export type * from './windows/event-records.js';
 export type { PrefetchCoverageRecord, PrefetchRecord } from './windows/prefetch-records.js';
@@ -163,5 +165,6 @@ export type ArtefactRecord =
   | PrefetchCoverageRecord
   | EventLogRecord
   | RegistryRecord
+  | MacSystemRecord
   | CollectorHashRecord
   | CollectionNoteRecord;

@@ -20,7 +20,6 @@
  */
 import type { EvidenceRef } from '../../common/evidence-ref.js';
 import type { FileEntry } from '../../common/vfs.js';
-import type { ArtefactRecord } from '../records.js';
 import type { PluginContext } from '../plugin.js';
 
 /** LSQuarantineTypeNumber names (LSQuarantine.h kLSQuarantineType*). */
@@ -226,5 +225,5 @@ export type MacSystemRecord =
 
 /** Until these types join the ArtefactRecord union. */
 export function emitMacRecord(ctx: PluginContext, rec: MacSystemRecord): void {
-  ctx.emit(rec as unknown as ArtefactRecord);
+  ctx.emit(rec);
 }

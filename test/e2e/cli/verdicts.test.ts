@@ -93,6 +93,15 @@ describe('scan of live folders reaches the examiner verdict', { skip: hasMingw()
     assert.match(stage(h, 'executed').evidence[0]!.detail, /2023-03-22T09:15:00/);
   });
 
+  test('macOS system records: DMG download, app use, staged update and a launch agent → compromised', () => {
+    const h = scanJson([join(dir, 'mac-system')]).result.hosts[0]!;
+    assert.equal(h.verdict, 'compromised');
+    assert.ok(stage(h, 'installer').evidence.some((e) => e.artefact.startsWith('QuarantineEventsV2') && /3CXDesktopApp-18\.12\.416\.dmg/.test(e.detail)));
+    assert.ok(stage(h, 'executed').evidence.some((e) => e.artefact.startsWith('KnowledgeC') && /com\.electron\.3cx-desktop-app/.test(e.detail)));
+    assert.equal(stage(h, 'second-stage').status, 'observed');
+    assert.ok(h.timeline.some((t) => t.source.startsWith('QuarantineEventsV2')));
+  });
+
   test('macOS 18.11.1213 (trojanized on macOS only) → affected', () => {
     const h = scanJson([join(dir, 'mac-affected')]).result.hosts[0]!;
     assert.equal(h.verdict, 'affected');
