@@ -26,7 +26,16 @@ function sysmonHashes(h: Record<string, string> | undefined): { md5?: string; sh
   return out;
 }
 
+/** SID → profile name from the registry's ProfileList, so events name users as the host knew them. */
+function sidNames(records: readonly ArtefactRecord[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const r of records) if (r.type === 'host-facts') for (const p of r.profiles) m.set(p.sid.toUpperCase(), p.user);
+  return m;
+}
+
 export function eventFindings(records: readonly ArtefactRecord[], iocs: IocSet, board: StageBoard, hits: IocHit[], installs: InstallRecord[], trojanizedPresent: boolean): void {
+  const names = sidNames(records);
+  const who = (sid: string | null): string | null => (sid ? (names.has(sid.toUpperCase()) ? `${names.get(sid.toUpperCase())} (${sid})` : sid) : null);
   const strong = (stage: StageId, e: StageEvidence, proven: boolean): void => (proven ? board.observe(stage, e) : board.note(stage, e));
   for (const r of records) {
     if (r.type === 'coverage' && r.area === 'network' && r.state === 'examined') board.assess('beacon', 'executed');
@@ -36,9 +45,9 @@ export function eventFindings(records: readonly ArtefactRecord[], iocs: IocSet, 
         const vs = versionStatus(iocs, 'windows', r.version);
         const trojan = vs.status === 'trojanized';
         // 11707/11724 name no version: they date the install or removal, the timeline keeps them.
-        if (r.version) installs.push({ product: r.product, platform: 'windows', version: vs.normalized ?? r.version, affected: trojan ? true : vs.status === 'unknown' ? null : false, user: r.userSid, path: r.log, source: `MsiInstaller ${r.eventId} ${r.action === 'install' ? 'installed' : 'removed'} (${formatRef(r.ref)} › record ${r.recordId})` });
+        if (r.version) installs.push({ product: r.product, platform: 'windows', version: vs.normalized ?? r.version, affected: trojan ? true : vs.status === 'unknown' ? null : false, user: who(r.userSid), path: r.log, source: `MsiInstaller ${r.eventId} ${r.action === 'install' ? 'installed' : 'removed'} (${formatRef(r.ref)} › record ${r.recordId})` });
         if (r.action === 'install') {
-          const e = cite(r, `Windows Installer installed ${r.product} ${r.version ?? '(version not stated)'}${r.manufacturer ? ` (${r.manufacturer})` : ''}${r.userSid ? ` for ${r.userSid}` : ''}${trojan ? ': a trojanized build' : ''}`);
+          const e = cite(r, `Windows Installer installed ${r.product} ${r.version ?? '(version not stated)'}${r.manufacturer ? ` (${r.manufacturer})` : ''}${r.userSid ? ` for ${who(r.userSid)}` : ''}${trojan ? ': a trojanized build' : ''}`);
           strong('installer', e, trojan);
           strong('installed', e, trojan);
         }

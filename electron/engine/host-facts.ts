@@ -13,7 +13,7 @@ export function hostFacts(records: readonly ArtefactRecord[]): HostFact[] {
     if (r.osProductName) out.push({ name: 'operating system', value: `${r.osProductName}${r.osBuild ? ` (build ${r.osBuild})` : ''}`, source: src('osProductName') });
     if (r.machineGuid) out.push({ name: 'MachineGuid (sent by the Windows stage 2 as __tutma)', value: r.machineGuid, source: src('machineGuid') });
     out.push({ name: 'EnableCertPaddingCheck', value: r.certPaddingCheck === 'enabled' ? 'enabled: a padded d3dcompiler_47.dll fails signature checks' : `${r.certPaddingCheck}: a padded d3dcompiler_47.dll still verifies as Microsoft-signed (CVE-2013-3900)`, source: src('certPaddingCheck') });
-    for (const p of r.profiles) out.push({ name: `profile ${p.sid}`, value: `${p.user} (${p.path})`, source: src('profiles') });
+    for (const p of r.profiles) out.push({ name: `profile ${p.sid}`, value: `${p.user} (${p.path})`, source: src(`profile ${p.sid}`) });
   }
   return out;
 }

@@ -80,6 +80,11 @@ describe('scan of live folders reaches the examiner verdict', { skip: hasMingw()
     assert.ok(stage(h, 'beacon').evidence.every((e) => /Sysmon (22|3)\)/.test(e.artefact)));
     assert.equal(stage(h, 'beacon').status, 'observed');
     assert.ok(h.timeline.some((t) => /Windows Installer remove 3CX Desktop App/.test(t.event)));
+    // The registry names the host and remembers the install per user, even with the binaries gone.
+    assert.equal(h.name, 'WS-FINANCE-07');
+    assert.ok(h.facts?.some((f) => f.name === 'EnableCertPaddingCheck' && f.value.startsWith('absent')));
+    assert.ok(h.installs.some((i) => i.user === 'alice' && i.version === '18.12.416' && i.source.startsWith('user-uninstall key')));
+    assert.ok(stage(h, 'installed').evidence.some((e) => e.artefact === 'registry: user-uninstall key'));
   });
 
   test('macOS root with .main_storage and UpdateAgent → compromised', () => {
