@@ -3,6 +3,7 @@
  * compression format; 0x80: a CRC-32 follows), the uncompressed size, the optional CRC, then the
  * compressed stream. See SPEC.md §2.
  */
+import { crc32Update } from '../../io/crc32.js';
 import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import { decompressHuffman, decompressPlain } from '../lzxpress/index.js';
@@ -47,19 +48,5 @@ function hex8(v: number): string {
   return v.toString(16).toUpperCase().padStart(8, '0');
 }
 
-let CRC_TABLE: Uint32Array | null = null;
-
-/** Standard reflected CRC-32 (polynomial 0xEDB88320); pass 0xffffffff first, xor the end. */
-export function crc32Update(crc: number, bytes: Uint8Array): number {
-  if (!CRC_TABLE) {
-    CRC_TABLE = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let k = n;
-      for (let i = 0; i < 8; i++) k = k & 1 ? 0xedb88320 ^ (k >>> 1) : k >>> 1;
-      CRC_TABLE[n] = k >>> 0;
-    }
-  }
-  let v = crc >>> 0;
-  for (const b of bytes) v = (CRC_TABLE[(v ^ b) & 0xff]! ^ (v >>> 8)) >>> 0;
-  return v;
-}
+/** Standard reflected CRC-32 register update (io/crc32); pass 0xffffffff first, xor the end. */
+export { crc32Update };

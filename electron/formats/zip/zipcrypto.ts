@@ -5,16 +5,9 @@
  * time's) high byte: that is the password check.
  */
 import { ParseError } from '../../common/issues.js';
+import { CRC32_TABLE } from '../../io/crc32.js';
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
+const CRC_TABLE = CRC32_TABLE;
 
 export class ZipCryptoDecoder {
   private k0 = 0x12345678;

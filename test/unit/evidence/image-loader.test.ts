@@ -38,7 +38,7 @@ test('MBR disk: one Windows host on the primary partition; the Linux logical par
       { kind: 'mbr', locator: '0', offset: 1024 * 1024 },
       { kind: 'ntfs', locator: 'vol0' },
     ]);
-    assert.deepEqual(ev.item.errors.map((e) => e.message), ['volume 2 (mbr 002:000, Linux (0x83)) at byte 87031808: not NTFS; this version does not read it']);
+    assert.deepEqual(ev.item.errors.map((e) => e.message), ['volume 2 (mbr 002:000, Linux (0x83)) at byte 87031808: no NTFS, APFS or HFS+ file system; this version does not read it']);
     const t = await FsTarget.create('E1', fs);
     assert.equal(t.os, 'windows');
     assert.equal(t.shape, 'windows-system');
@@ -114,7 +114,7 @@ test('a file that holds no disk gives no host and says why', async () => {
     assert.equal(ev.hosts.length, 0);
     const msgs = ev.item.errors.map((e) => e.message);
     assert.ok(msgs.some((m) => /no partition table/.test(m)), msgs.join('; '));
-    assert.ok(msgs.includes('no NTFS volume found on this disk'));
+    assert.ok(msgs.includes('no readable file system (NTFS, APFS, HFS+) found on this disk'));
   } finally {
     await ev.close();
   }
