@@ -12,6 +12,7 @@ import { machoMarkers, parseMacho } from '../formats/macho/index.js';
 import { decodeMainStorage } from '../formats/main-storage/index.js';
 import { dumpPrefetch } from '../formats/prefetch/index.js';
 import { dumpEvtx } from '../formats/evtx/index.js';
+import { dumpRecords, openHive } from '../formats/regf/index.js';
 import { EvidenceView } from './evidence-view.js';
 
 export type Dumper = (reader: Reader) => AsyncIterable<unknown>;
@@ -34,6 +35,11 @@ export const DUMPERS = new Map<string, Dumper>([
   ['main-storage', (r) => one(readWhole(r).then((b) => decodeMainStorage(b)))],
   ['prefetch', (r) => one(readWhole(r).then((b) => dumpPrefetch(b)))],
   ['evtx', (r) => dumpEvtx(r)],
+  ['regf', async function* (r) {
+    const hive = await openHive(r);
+    yield { hive: { dirty: hive.dirty, replayed: hive.replayed, issues: hive.issues } };
+    yield* dumpRecords(hive);
+  }],
 ]);
 
 export function registerDumper(name: string, d: Dumper): void {

@@ -58,4 +58,15 @@ describe('examiner utilities on a live folder', { skip: hasMingw() ? false : 'mi
     assert.match(ms.stdout, /"time":"2023-03-22T09:15:00/);
     assert.equal(runCli(['dump', 'nonsense', mac, '/x']).status, 1);
   });
+
+  test('dump regf, evtx and prefetch on bare artefact files', () => {
+    const fx = join(import.meta.dirname, '../../../../test/fixtures');
+    const regf = runCli(['dump', 'regf', join(fx, 'registry/hives/SYSTEM')]).stdout.trim().split('\n').map((l) => JSON.parse(l) as { path?: string; values?: { name: string; data: unknown }[] });
+    const cn = regf.find((k) => k.path === 'ControlSet001\\Control\\ComputerName\\ComputerName');
+    assert.equal(cn?.values?.find((v) => v.name === 'ComputerName')?.data, 'WS-FINANCE-07');
+    const evtx = runCli(['dump', 'evtx', join(fx, 'evtx/Application.evtx')]).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(evtx.length >= 2 && JSON.stringify(evtx).includes('3CX Desktop App'));
+    const pf = JSON.parse(runCli(['dump', 'prefetch', join(fx, 'prefetch/3CXDESKTOPAPP.EXE-981FA834.pf')]).stdout) as { executable: string };
+    assert.equal(pf.executable, '3CXDESKTOPAPP.EXE');
+  });
 });
