@@ -4,6 +4,8 @@ export interface Digest {
   md5?: string;
   sha1?: string;
   sha256?: string;
+  /** SHA-1 of the first 31,457,280 bytes, what Amcache records for larger files. */
+  prefix30MiBSha1?: string;
   error?: string;
 }
 

@@ -39,7 +39,7 @@ export function analyseHost(input: HostInput): HostAnalysis {
   const covered = (area: CoverageRecord['area']): boolean => coverage.some((c) => c.area === area);
 
   const installs = installsFrom(records, files, iocs, board);
-  registryFindings(records, iocs, board, hits, installs);
+  registryFindings(records, iocs, board, hits, installs, input.digests);
   hashFindings(files, input.digests, iocs, board, hits);
   collectorHashFindings(records, iocs, board, hits);
   structureFindings(files, input.digests, board, hits);

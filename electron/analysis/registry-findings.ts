@@ -6,14 +6,28 @@
  */
 import { formatRef } from '../common/evidence-ref.js';
 import type { InstallRecord, IocHit, StageEvidence, TimelineEntry } from '../common/scan-result.js';
-import type { ArtefactRecord, HiveSource } from '../artefacts/records.js';
+import type { AppFileRecord, ArtefactRecord, HiveSource } from '../artefacts/records.js';
+import { digestKey, type DigestMap } from './digests.js';
 import { matchHashes, versionStatus, type IocSet } from './ioc/index.js';
 import type { StageBoard } from './stage-board.js';
 
 const hiveNote = (h: HiveSource): string => (h.dirty ? (h.replayed ? ` [dirty hive; ${h.replayed.entries} log entr${h.replayed.entries === 1 ? 'y' : 'ies'} replayed in memory]` : ' [dirty hive; no usable transaction log]') : '');
 const keyCite = (r: { ref: Parameters<typeof formatRef>[0]; keyPath: string }): string => `${formatRef(r.ref)} › ${r.keyPath}`;
 
-export function registryFindings(records: readonly ArtefactRecord[], iocs: IocSet, board: StageBoard, hits: IocHit[], installs: InstallRecord[]): void {
+/** `c:\users\alice\...` (Amcache keeps lower-cased Windows paths) → `/users/alice/...` for matching. */
+const evidencePath = (p: string): string => p.replace(/^[a-z]:/i, '').replace(/\\/g, '/').toLowerCase();
+
+/** Compare Amcache's SHA-1 with the same prefix of the collected file, where the file is here. */
+function compareWithFile(r: { path: string | null; sha1: string | null; size: number | null }, files: readonly AppFileRecord[], digests: DigestMap): string {
+  const f = r.path ? files.find((x) => x.ref.path.toLowerCase() === evidencePath(r.path!)) : undefined;
+  if (!f) return 'the file itself is not in the evidence, so the two cannot be compared';
+  const d = digests.get(digestKey(f.ref.evidenceId, f.ref.path));
+  if (!d?.prefix30MiBSha1) return 'the file is here but could not be hashed';
+  return d.prefix30MiBSha1 === r.sha1 ? `the file in the evidence (${f.ref.path}) is the one Amcache recorded: its first 31,457,280 bytes hash the same` : `the file in the evidence (${f.ref.path}) differs from the one Amcache recorded (its first-31,457,280-byte SHA-1 is ${d.prefix30MiBSha1}): it changed after Amcache saw it`;
+}
+
+export function registryFindings(records: readonly ArtefactRecord[], iocs: IocSet, board: StageBoard, hits: IocHit[], installs: InstallRecord[], digests: DigestMap = new Map()): void {
+  const files = records.filter((r): r is AppFileRecord => r.type === 'app-file');
   for (const r of records) {
     if (r.type === 'registry-install' || r.type === 'amcache-app') {
       const name = r.type === 'registry-install' ? r.product : r.name;
@@ -28,10 +42,12 @@ export function registryFindings(records: readonly ArtefactRecord[], iocs: IocSe
     } else if (r.type === 'amcache-file') {
       if (!r.sha1) continue;
       const e: StageEvidence = { evidenceId: r.ref.evidenceId, path: r.ref.path, artefact: 'Amcache InventoryApplicationFile', detail: '', time: r.keyLastWritten, citation: keyCite(r) };
+      const sameFile = compareWithFile(r, files, digests);
       if (r.sha1CoversWholeFile === false) {
-        board.note('installed', { ...e, detail: `${r.path ?? r.name}: Amcache SHA-1 ${r.sha1} covers only the first 31,457,280 bytes of this ${r.size}-byte file, so it cannot be compared with whole-file indicators` });
+        board.note('installed', { ...e, detail: `${r.path ?? r.name}: Amcache SHA-1 ${r.sha1} covers only the first 31,457,280 bytes of this ${r.size}-byte file, so it cannot be compared with whole-file indicators; ${sameFile}` });
         continue;
       }
+      board.note('installed', { ...e, detail: `${r.path ?? r.name}: Amcache recorded SHA-1 ${r.sha1}; ${sameFile}` });
       for (const ind of matchHashes(iocs, { sha1: r.sha1 })) {
         hits.push({ type: 'sha1', value: ind.value, path: r.path ?? r.keyPath, source: `${ind.pack}: ${ind.sources.join('; ')}`, description: `${ind.fileName ?? 'file'} — ${ind.stage} (Amcache SHA-1; file present, execution not proven)`, evidenceId: r.ref.evidenceId, confidence: ind.confidence });
         const stage = /ffmpeg/i.test(r.path ?? '') ? 'trojanized-library' : /d3dcompiler/i.test(r.path ?? '') ? 'encrypted-payload' : /\.msi$/i.test(r.path ?? '') ? 'installer' : /3cxdesktopapp\.exe$/i.test(r.path ?? '') ? 'installed' : 'second-stage';

@@ -129,7 +129,7 @@ export class Engine {
     progress({ phase: 'hash', evidenceId: id, message: `hashing ${files.length} file(s)`, done: 0, total: files.length });
     const results = await pool.hashAll(
       files.map((f) => ({ ref: f.ref, algorithms: ['md5', 'sha1', 'sha256'] })),
-      { ...(options.signal ? { signal: options.signal } : {}), onProgress: (p) => progress({ phase: 'hash', evidenceId: id, message: 'hashing', done: p.jobsDone, total: p.jobsTotal }) },
+      { ...(options.signal ? { signal: options.signal } : {}), prefixSha1: true, onProgress: (p) => progress({ phase: 'hash', evidenceId: id, message: 'hashing', done: p.jobsDone, total: p.jobsTotal }) },
     );
     const digests = new Map<string, Digest>();
     for (const r of results) {

@@ -85,6 +85,9 @@ describe('scan of live folders reaches the examiner verdict', { skip: hasMingw()
     assert.ok(h.facts?.some((f) => f.name === 'EnableCertPaddingCheck' && f.value.startsWith('absent')));
     assert.ok(h.installs.some((i) => i.user === 'alice' && i.version === '18.12.416' && i.source.startsWith('user-uninstall key')));
     assert.ok(stage(h, 'installed').evidence.some((e) => e.artefact === 'registry: user-uninstall key'));
+    // Amcache: ffmpeg.dll's SHA-1 is a published indicator; the 150 MB exe's prefix SHA-1 cannot be compared.
+    assert.ok(stage(h, 'trojanized-library').evidence.some((e) => e.artefact === 'Amcache InventoryApplicationFile' && /bf939c9c261d27ee7bb92325cc588624fca75429/.test(e.detail)));
+    assert.ok(stage(h, 'installed').evidence.some((e) => /covers only the first 31,457,280 bytes .* the file itself is not in the evidence/.test(e.detail)));
   });
 
   test('macOS root with .main_storage and UpdateAgent → compromised', () => {
