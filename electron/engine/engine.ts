@@ -118,7 +118,7 @@ export class Engine {
 
   private async scanHost(hostId: string, id: string, path: string, h: OpenedHost, item: EvidenceItem, iocs: IocSet, pool: HashPool, options: ScanOptions): Promise<HostResult> {
     const progress = options.onProgress ?? (() => {});
-    const target = await FsTarget.create(id, h.fs);
+    const target = await FsTarget.create(id, h.fs, h.osHint);
     progress({ phase: 'artefacts', evidenceId: id, message: `${target.os} ${target.shape}, ${target.users.length} user profile(s)` });
     const run = await runPlugins(target, pluginsFor(sha1Indicators(iocs)), options.signal);
     for (const c of h.coverage ?? []) run.records.push({ type: 'collection-note', kind: 'coverage', text: c });

@@ -17,7 +17,8 @@ export interface HostFacts {
 const WINDOWS_NON_USERS = new Set(['public', 'default', 'default user', 'all users', 'defaultapppool', 'wdagutilityaccount']);
 const MAC_NON_USERS = new Set(['shared', 'guest', '.localized']);
 
-export async function detectHost(t: Target): Promise<HostFacts> {
+/** `hint`: what the container says about the OS (a collector's layout), used when the tree alone cannot tell. */
+export async function detectHost(t: Target, hint: OsKind = 'unknown'): Promise<HostFacts> {
   const has = async (p: string, type?: 'dir' | 'file'): Promise<boolean> => {
     const e = await t.resolve(p);
     return e !== null && (type === undefined || e.type === type);
@@ -39,6 +40,10 @@ export async function detectHost(t: Target): Promise<HostFacts> {
   if (await has('/etc', 'dir')) {
     return { os: 'linux', shape: 'unknown', ...(await readHostNameLinux(t)), users: await profilesUnder(t, '/home', new Set()) };
   }
+  // Partial collections (Aftermath copies only a few macOS folders; a KAPE target may skip
+  // System32) keep the OS their collector recorded.
+  if (hint === 'macos') return { os: 'macos', shape: 'macos-root', hostName: null, hostNameSource: null, users: await profilesUnder(t, '/Users', MAC_NON_USERS) };
+  if (hint === 'windows') return { os: 'windows', shape: 'windows-system', hostName: null, hostNameSource: null, users: await profilesUnder(t, '/Users', WINDOWS_NON_USERS) };
   return { os: 'unknown', shape: 'unknown', hostName: null, hostNameSource: null, users: [] };
 }
 

@@ -4,7 +4,7 @@
  * A kind with no opener yet is reported, not guessed at: the host becomes `inconclusive`.
  */
 import type { EvidenceItem, EvidenceKind } from '../common/scan-result.js';
-import type { Filesystem, HostFileHash } from '../common/vfs.js';
+import type { Filesystem, HostFileHash, OsKind } from '../common/vfs.js';
 import { detectEvidence, type Detected } from './detect.js';
 import { FolderFilesystem } from './filesystems/folder.js';
 
@@ -15,6 +15,8 @@ export interface OpenedHost {
   /** What a collection holds or could not hold for this host, and other notes (report limitations). */
   coverage?: string[];
   notes?: string[];
+  /** The OS the container records (a collector's layout), for trees too partial to tell. */
+  osHint?: OsKind;
   /** Hashes a collector recorded for files on the host, copied or not. */
   collectorHashes?: () => HostFileHash[];
 }

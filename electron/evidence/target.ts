@@ -20,10 +20,10 @@ export class FsTarget implements Target {
     readonly users: readonly UserProfile[],
   ) {}
 
-  static async create(evidenceId: string, fs: Filesystem): Promise<FsTarget> {
+  static async create(evidenceId: string, fs: Filesystem, osHint: OsKind = 'unknown'): Promise<FsTarget> {
     // A bootstrap target resolves case-insensitively while we find out what the tree is.
     const probe = new FsTarget(evidenceId, fs, 'unknown', 'unknown', null, null, []);
-    const d = await detectHost(probe);
+    const d = await detectHost(probe, osHint);
     return new FsTarget(evidenceId, fs, d.os, d.shape, d.hostName, d.hostNameSource, d.users);
   }
 

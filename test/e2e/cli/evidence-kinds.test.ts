@@ -68,7 +68,10 @@ describe('every evidence kind reaches the live folder\'s verdict', { skip }, () 
   });
 
   test('Mac collections and HFS+ images reach the Mac verdicts', () => {
-    for (const f of ['vr-mac.zip', 'uac-mac.tar.gz', 'plain-mac.tar']) assert.equal(scanJson([join(colls, f)]).result.hosts[0]!.verdict, 'compromised', f);
+    for (const f of ['vr-mac.zip', 'uac-mac.tar.gz', 'plain-mac.tar', 'aftermath-mac.zip']) {
+      const h = scanJson([join(colls, f)]).result.hosts[0]!;
+      assert.deepEqual([h.os, h.verdict], ['macos', 'compromised'], f);
+    }
     for (const f of ['hfsplus.img', 'hfsx.img', 'hfsplus-zlib.dmg', 'hfsplus-bzip2.dmg']) {
       const h = scanJson([join(hfs, f)]).result.hosts[0]!;
       assert.equal(h.os, 'macos', f);
