@@ -50,12 +50,14 @@ export function buildReportModel(result: ScanResult, opts: { generatedAt?: strin
   return { result, generatedAt: opts.generatedAt ?? new Date().toISOString(), paper: opts.paper ?? 'A4', verdictCounts: counts, hosts, exhibits };
 }
 
-/** Sources that disagree about one install (same platform, user and place) are shown, not resolved silently. */
+/** Sources that disagree about one install (same platform and place) are shown, not resolved silently. */
 export function installConflicts(installs: InstallRecord[]): string[] {
   const groups = new Map<string, InstallRecord[]>();
   for (const i of installs) {
     if (i.source.startsWith('installer file name only')) continue;
-    const k = `${i.platform}|${i.user ?? ''}|${i.path.toLowerCase()}`;
+    // One install seen by several sources: the registry's `C:\Users\alice\...\` and the tree's
+    // `/Users/alice/...` name the same folder.
+    const k = `${i.platform}|${i.path.replace(/^[a-z]:/i, '').replace(/\\/g, '/').replace(/\/+$/, '').toLowerCase()}`;
     groups.set(k, [...(groups.get(k) ?? []), i]);
   }
   const out: string[] = [];
