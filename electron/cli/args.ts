@@ -19,14 +19,16 @@ export interface ParsedArgs {
   /** scan: verify the hashes images store (a full read of each image); the password of protected archives. */
   verify: boolean;
   password: string | null;
+  /** Report paper size. */
+  paper: 'A4' | 'Letter';
 }
 
-const VALUE_FLAGS = new Set(['--ioc', '--json', '--report', '--case', '--examiner', '--workers', '--algorithms', '--password']);
+const VALUE_FLAGS = new Set(['--ioc', '--json', '--report', '--case', '--examiner', '--workers', '--algorithms', '--password', '--paper']);
 const ALGORITHMS = new Set(['md5', 'sha1', 'sha256']);
 const COMMANDS = new Set(['scan', 'demo', 'ls', 'cat', 'hash', 'dump', 'export', 'report']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { command: 'help', positionals: [], ioc: [], json: null, report: null, caseName: null, examiner: null, workers: null, quiet: false, recursive: false, deleted: false, jsonLines: false, algorithms: ['md5', 'sha1', 'sha256'], verify: false, password: null };
+  const out: ParsedArgs = { command: 'help', positionals: [], ioc: [], json: null, report: null, caseName: null, examiner: null, workers: null, quiet: false, recursive: false, deleted: false, jsonLines: false, algorithms: ['md5', 'sha1', 'sha256'], verify: false, password: null, paper: 'A4' };
   if (argv.length === 0) throw new UsageError('no command given');
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-V') return { ...out, command: 'version' };
@@ -69,6 +71,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         case '--json': out.json = value; break;
         case '--report': out.report = value; break;
         case '--password': out.password = value; break;
+        case '--paper': {
+          const p = value.toLowerCase();
+          if (p !== 'a4' && p !== 'letter') throw new UsageError('--paper takes a4 or letter');
+          out.paper = p === 'a4' ? 'A4' : 'Letter';
+          break;
+        }
         case '--case': out.caseName = value; break;
         case '--examiner': out.examiner = value; break;
         case '--algorithms': {
@@ -104,14 +112,14 @@ export const HELP = `3cx-triage — offline triage for the 2023 3CX supply-chain
 Usage:
   3cx-triage scan <evidence>... [--ioc FILE]... [--json OUT.json] [--report OUT.html|OUT.pdf]
                   [--case NAME] [--examiner NAME] [--workers N] [--quiet]
-                  [--verify] [--password PW]
+                  [--verify] [--password PW] [--paper a4|letter]
   3cx-triage demo [--json OUT.json] [--report OUT.html|OUT.pdf]
   3cx-triage ls   <evidence> [PATH] [--recursive] [--deleted] [--json]
   3cx-triage cat  <evidence> PATH[:STREAM]
   3cx-triage hash <evidence> [PATH] [--algorithms md5,sha1,sha256] [--workers N]
   3cx-triage dump <artefact> <evidence> [PATH] [--json]     artefacts: pe, plist, macho, main-storage, ...
   3cx-triage export <timeline-csv|l2tcsv|bodyfile|stix|json> <result.json> [OUT]
-  3cx-triage report <result.json> <OUT.html|OUT.pdf>
+  3cx-triage report <result.json> <OUT.html|OUT.pdf> [--paper a4|letter]
   3cx-triage --version | --help
 
   <evidence>   a live folder (mounted Windows volume, macOS root, user profile), a triage archive

@@ -57,7 +57,7 @@ async function fromResult(args: ParsedArgs): Promise<number> {
     return 1;
   }
   if (args.command === 'report') {
-    await writeReport(result, b, process.stderr);
+    await writeReport(result, b, process.stderr, { paper: args.paper });
     return 0;
   }
   const fmt = EXPORTS[a];
@@ -136,7 +136,7 @@ async function scanPaths(engine: Engine, args: ParsedArgs, paths: string[]): Pro
     if (args.json) await writeFile(args.json, json);
     process.stdout.write(summarise(result));
   }
-  if (args.report) await writeReport(result, args.report, process.stderr);
+  if (args.report) await writeReport(result, args.report, process.stderr, { paper: args.paper });
   return 0;
 }
 

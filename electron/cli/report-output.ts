@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ScanResult } from '../common/scan-result.js';
-import { renderHtmlReport } from '../report/html.js';
+import { renderHtmlReport, type ReportOptions } from '../report/html.js';
 
 const CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
 
@@ -23,8 +23,8 @@ async function writeDigest(file: string): Promise<void> {
   await writeFile(`${file}.sha256`, `${hex}  ${basename(file)}\n`);
 }
 
-export async function writeReport(result: ScanResult, out: string, log: NodeJS.WritableStream): Promise<string> {
-  const html = renderHtmlReport(result);
+export async function writeReport(result: ScanResult, out: string, log: NodeJS.WritableStream, opts: ReportOptions = {}): Promise<string> {
+  const html = renderHtmlReport(result, opts);
   if (!out.toLowerCase().endsWith('.pdf')) {
     await writeFile(out, html);
     await writeDigest(out);

@@ -10,7 +10,7 @@ import type { CaseEvidence, CaseSnapshot, EngineChannel, EngineReq, EngineRes, E
 import type { ScanResult } from '../common/scan-result.js';
 import { renderHtmlReport } from '../report/html.js';
 import { countVerdicts, queryHosts, summarizeHost } from './case-queries.js';
-import { CaseStore, CaseStoreError } from './case-store.js';
+import { CaseStore, CaseStoreError, verifyAudit, type AuditEntry } from './case-store.js';
 import { prepareDemoEvidence, type DemoEvidence } from './demo.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { BrowseError, EvidenceBrowser } from './evidence-browser.js';
@@ -130,11 +130,11 @@ export class CaseService {
       await this.need().audit('file-previewed', `${evidenceId} ${path}`);
       return p;
     },
-    'report:html': async () => ({ html: renderHtmlReport(this.needResult()) }),
+    'report:html': async () => ({ html: renderHtmlReport(this.needResult(), { audit: await this.auditSummary() }) }),
     'report:write': async () => {
       const store = this.need();
       const paths = store.reportPaths(new Date().toISOString());
-      await store.writeReport(paths.htmlPath, renderHtmlReport(this.needResult()));
+      await store.writeReport(paths.htmlPath, renderHtmlReport(this.needResult(), { audit: await this.auditSummary() }));
       return paths;
     },
     'audit:note': async ({ action, detail }) => {
@@ -248,6 +248,12 @@ export class CaseService {
         verdicts: countVerdicts(r),
       },
     };
+  }
+
+  /** The case's audit log for the report, with whether its hash chain still holds. */
+  private async auditSummary(): Promise<{ entries: AuditEntry[]; chainIntact: boolean }> {
+    const v = await verifyAudit(this.need().dir);
+    return { entries: v.entries, chainIntact: v.brokenAt === null };
   }
 
   private need(): CaseStore {

@@ -14,6 +14,8 @@ import { METHODOLOGY } from './methodology.js';
 export interface ReportOptions {
   generatedAt?: string;
   paper?: 'A4' | 'Letter';
+  /** The case's audit log (desktop app); a command-line run has none. */
+  audit?: { entries: { seq: number; time: string; action: string; detail: string; examiner: string }[]; chainIntact: boolean };
 }
 
 const t = (s: string | null | undefined): string => (s ? esc(s) : '—');
@@ -32,6 +34,7 @@ ${m.hosts.map(hostHtml).join('\n')}
 ${exhibits(m)}
 <section class="host"><h2>Methodology</h2>${METHODOLOGY.map((p) => `<p>${esc(p)}</p>`).join('')}</section>
 ${appendix(m)}
+${auditAppendix(opts.audit)}
 <div class="sig"><div>Examiner signature and date</div><div>Reviewer signature and date</div></div>
 </body></html>
 `;
@@ -57,6 +60,16 @@ function integrity(m: ReportModel): string {
   const rows = m.result.evidence.map((e) => `<tr><td>${esc(e.id)}</td><td>${esc(e.kind)}${e.layout ? ` / ${esc(e.layout)}` : ''}</td><td><code>${esc(e.path)}</code></td><td>${e.sizeBytes ? esc(mib(e.sizeBytes)) : '—'}</td><td>${e.verification ? `${esc(e.verification.algorithm)} ${e.verification.ok ? 'verified' : '<b>MISMATCH</b>'}<br><code>stored ${esc(e.verification.expected)}<br>computed ${esc(e.verification.actual)}</code>` : 'no stored hash'}</td><td>${e.errors.length}</td></tr>`).join('');
   return `<h2>Evidence and its handling</h2><table><tr><th>Item</th><th>Kind</th><th>Path as given</th><th>Size</th><th>Integrity</th><th>Problems met</th></tr>${rows}</table>
 <p class="small">Every evidence item was opened read-only; files were opened with O_NOATIME where the operating system allowed it; symbolic links inside the evidence were not followed; nothing was extracted into or written to the evidence.</p>`;
+}
+
+const AUDIT_ROWS = 200;
+
+function auditAppendix(audit: ReportOptions['audit']): string {
+  if (!audit) return '<section><h2>Appendix E — examiner audit trail</h2><p>This report was produced from the command line, outside a case folder: there is no case audit log. The command, its inputs and the indicator set are recorded in the result document.</p></section>';
+  const e = audit.entries;
+  const rows = e.slice(-AUDIT_ROWS).map((x) => `<tr><td>${x.seq}</td><td class="mono">${esc(x.time)}</td><td>${esc(x.examiner)}</td><td>${esc(x.action)}</td><td>${esc(x.detail)}</td></tr>`).join('');
+  return `<section><h2>Appendix E — examiner audit trail</h2><p>${e.length} action(s) recorded${e.length ? ` from ${esc(e[0]!.time)} to ${esc(e[e.length - 1]!.time)}` : ''}; the hash chain over the log is ${audit.chainIntact ? 'intact' : '<b>BROKEN</b> (the log was edited)'}.${e.length > AUDIT_ROWS ? ` The last ${AUDIT_ROWS} are listed.` : ''}</p>
+<table><tr><th>#</th><th>Time (UTC)</th><th>Examiner</th><th>Action</th><th>Detail</th></tr>${rows}</table></section>`;
 }
 
 function exhibits(m: ReportModel): string {

@@ -51,6 +51,9 @@ describe('case report and exports', { skip: hasMingw() ? false : 'mingw-w64 not 
     assert.match(text, /IR-42 <b>"x"<\/b> — 3CX supply-chain triage/);
     assert.match(text, /COMPROMISED/);
     assert.ok(existsSync(`${pdf}.sha256`));
+    const letter = join(out, 'letter.pdf');
+    assert.equal(runCli(['report', join(out, 'r.json'), letter, '--paper', 'letter']).status, 0);
+    assert.match(spawnSync('pdfinfo', [letter], { encoding: 'utf8' }).stdout, /Page size:\s+612 x 792 pts \(letter\)/);
   });
 
   test('exports: Timeline Explorer CSV, l2tcsv, bodyfile and a STIX 2.1 bundle', () => {

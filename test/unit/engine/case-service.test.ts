@@ -43,6 +43,9 @@ test('the demo case scans with the real engine, lists hosts, browses and preview
     const dir = snap.value.dir;
     const html = await svc.handle('report:html', {});
     assert.ok(html.ok && html.value.html.includes('WS-FINANCE-07'));
+    // The report carries the case's audit trail and says its hash chain holds.
+    assert.match(html.value.html, /Appendix E — examiner audit trail<\/h2><p>\d+ action\(s\) recorded from .* the hash chain over the log is intact/);
+    assert.match(html.value.html, /<td>file-previewed<\/td>/);
 
     // Reopen: results come from disk, no scan runs.
     const reopened = await svc.handle('case:open', { dir });
