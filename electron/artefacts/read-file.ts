@@ -28,3 +28,15 @@ export async function withReader<T>(ctx: PluginContext, entry: FileEntry, fn: (r
 }
 
 export { earliestTime as fileTime } from '../common/vfs.js';
+
+/** The entries of a directory resolved through the target; absent → empty, unreadable → an issue. */
+export async function listDir(ctx: PluginContext, path: string, parser: string): Promise<FileEntry[]> {
+  const e = await ctx.target.resolve(path);
+  if (e?.type !== 'dir') return [];
+  try {
+    return await ctx.target.fs.readdir(e.path);
+  } catch (err) {
+    ctx.issue(issueFromError(err, parser, ctx.target.ref(e.path)));
+    return [];
+  }
+}

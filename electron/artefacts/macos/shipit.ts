@@ -8,6 +8,7 @@
  */
 import { issueFromError } from '../../common/issues.js';
 import type { FileEntry, Target } from '../../common/vfs.js';
+import { listDir } from '../read-file.js';
 import type { ArtefactPlugin, PluginContext } from '../plugin.js';
 import { fileTime, readSmallFile, withReader } from '../read-file.js';
 import { BUNDLE_ID } from './app-bundles.js';
@@ -93,17 +94,6 @@ export function parseShipItState(bytes: Uint8Array): ShipItState | null {
   return { format, bundleIdentifier: s('bundleIdentifier'), updateBundleUrl: s('updateBundleURL'), targetBundleUrl: s('targetBundleURL'), launchAfterInstallation: typeof l === 'boolean' ? l : typeof l === 'number' ? l !== 0 : null };
 }
 
-async function children(ctx: PluginContext, path: string): Promise<FileEntry[]> {
-  const e = await ctx.target.resolve(path);
-  if (e?.type !== 'dir') return [];
-  try {
-    return await ctx.target.fs.readdir(e.path);
-  } catch (err) {
-    ctx.issue(issueFromError(err, PARSER, ctx.target.ref(e.path)));
-    return [];
-  }
-}
-
 export const macosShipIt: ArtefactPlugin = {
   id: ID,
   version: VERSION,
@@ -123,7 +113,7 @@ export const macosShipIt: ArtefactPlugin = {
         const dir = await t.resolve(dirPath);
         if (dir?.type !== 'dir') continue;
         present++;
-        for (const e of await children(ctx, dir.path)) {
+        for (const e of await listDir(ctx, dir.path, PARSER)) {
           ctx.signal?.throwIfAborted();
           if (e.type === 'file' && e.name.toLowerCase() === 'shipitstate.plist') {
             examined++;
@@ -147,7 +137,7 @@ export const macosShipIt: ArtefactPlugin = {
               emitMacRecord(ctx, { type: 'macos-shipit-log', platform: 'macos', user: u.name, file: e.path, ...l, ref: ref(e.path, { key: `line ${l.line}`, recordId: l.line }) });
             }
           } else if (e.type === 'dir' && /^update\./i.test(e.name)) {
-            for (const app of await children(ctx, e.path)) {
+            for (const app of await listDir(ctx, e.path, PARSER)) {
               if (app.type !== 'dir' || !app.name.toLowerCase().endsWith('.app')) continue;
               examined++;
               const info = await t.resolve(`${app.path}/Contents/Info.plist`);

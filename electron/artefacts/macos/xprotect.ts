@@ -8,6 +8,7 @@
  */
 import type { FileEntry, Target } from '../../common/vfs.js';
 import { issueFromError } from '../../common/issues.js';
+import { listDir } from '../read-file.js';
 import type { ArtefactPlugin, PluginContext } from '../plugin.js';
 import { fileTime, withReader } from '../read-file.js';
 import { isDict, plistStr, readPlistEntry } from './install-history.js';
@@ -65,17 +66,6 @@ export function findTraces(text: string, anyAppMention: boolean, max = MAX_TRACE
   return out;
 }
 
-async function listDir(ctx: PluginContext, path: string): Promise<FileEntry[]> {
-  const e = await ctx.target.resolve(path);
-  if (e?.type !== 'dir') return [];
-  try {
-    return await ctx.target.fs.readdir(e.path);
-  } catch (err) {
-    ctx.issue(issueFromError(err, PARSER, ctx.target.ref(e.path)));
-    return [];
-  }
-}
-
 export const macosXProtect: ArtefactPlugin = {
   id: ID,
   version: VERSION,
@@ -95,7 +85,7 @@ export const macosXProtect: ArtefactPlugin = {
     if (info?.type === 'file') {
       found = true;
       const p = await readPlistEntry(ctx, info, PARSER, 1 << 20);
-      const remediators = (await listDir(ctx, `${XPROTECT_APP}/Contents/MacOS`)).filter((e) => /^XProtectRemediator/i.test(e.name)).map((e) => e.name).sort();
+      const remediators = (await listDir(ctx, `${XPROTECT_APP}/Contents/MacOS`, PARSER)).filter((e) => /^XProtectRemediator/i.test(e.name)).map((e) => e.name).sort();
       const sigInfo = await t.resolve(`${XPROTECT_BUNDLE}/Contents/Info.plist`);
       const sig = sigInfo?.type === 'file' ? await readPlistEntry(ctx, sigInfo, PARSER, 1 << 20) : null;
       const d = p && isDict(p.value) ? p.value : null;
@@ -115,7 +105,7 @@ export const macosXProtect: ArtefactPlugin = {
     const dirs = [...REPORT_DIRS, ...t.users.map((u) => `${u.home === '/' ? '' : u.home}/Library/Logs/DiagnosticReports`)];
     const files: FileEntry[] = [];
     for (const d of dirs) {
-      for (const e of await listDir(ctx, d)) if (e.type === 'file' && /xprotect|remediat/i.test(e.name)) files.push(e);
+      for (const e of await listDir(ctx, d, PARSER)) if (e.type === 'file' && /xprotect|remediat/i.test(e.name)) files.push(e);
     }
     for (const p of SYSTEM_LOGS) {
       const e = await t.resolve(p);
