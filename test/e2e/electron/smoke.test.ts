@@ -3,13 +3,13 @@
  * the page can reach, prints one SMOKE line and quits. Skipped where the Electron binary was not
  * downloaded (CI installs with ELECTRON_SKIP_BINARY_DOWNLOAD=1).
  */
+import { ROOT } from '../../helpers/cli.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 function electronBinary(): string | null {
   try {
@@ -20,18 +20,9 @@ function electronBinary(): string | null {
   }
 }
 
-function findRepo(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'renderer', 'index.html'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the repository root');
-    dir = up;
-  }
-  return dir;
-}
 
 const bin = electronBinary();
-const repo = findRepo();
+const repo = ROOT;
 const skip = !bin
   ? 'no Electron binary here (node_modules/electron has no dist; installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1?)'
   : !existsSync(join(repo, 'out', 'renderer', 'index.html')) || !existsSync(join(repo, 'out', 'electron', 'main', 'main.js'))

@@ -4,28 +4,18 @@
  * hostile file names added through the UI, whose names must show as literal text.
  * Screenshots go to $E2E_SCREENSHOTS (default test/e2e/screenshots/).
  */
+import { ROOT } from '../../helpers/cli.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBridgeServer, type BridgeServer } from './bridge-server.js';
 
-/** The repository: the nearest folder above this compiled file holding package.json (out/ holds a built renderer/index.html too). */
-function findRepo(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'renderer', 'index.html'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the repository root');
-    dir = up;
-  }
-  return dir;
-}
-const REPO = findRepo();
+const REPO = ROOT;
 const RENDERER = join(REPO, 'out', 'renderer');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SHOTS = process.env['E2E_SCREENSHOTS'] ?? join(REPO, 'test', 'e2e', 'screenshots');
