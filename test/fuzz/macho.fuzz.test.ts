@@ -1,4 +1,5 @@
 /** parseMacho and machoMarkers on mutated stand-ins and random bytes: a result or a ParseError. */
+import { mutate } from '../helpers/mutate.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
@@ -31,7 +32,6 @@ async function check(bytes: Uint8Array): Promise<void> {
   for (const h of await machoMarkers(reader)) assert.ok(h.offset < bytes.length);
 }
 
-type Mut = { kind: 'byte' | 'u32le' | 'u32be' | 'cut'; at: number; value: number };
 /** Headers, load commands and the fat table sit in the first 4 KiB; signatures at the end. */
 const position = (len: number) => fc.oneof(fc.nat(Math.min(len, 4096) - 1), fc.integer({ min: Math.max(0, len - 1024), max: len - 1 }), fc.nat(len - 1));
 const mutation = (len: number) =>
@@ -41,16 +41,6 @@ const mutation = (len: number) =>
     fc.record({ kind: fc.constant('cut' as const), at: fc.nat(len), value: fc.constant(0) }),
   );
 
-function mutate(seed: Uint8Array, ms: Mut[]): Uint8Array {
-  let b = Uint8Array.from(seed);
-  for (const m of ms) {
-    const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    if (m.kind === 'cut') b = b.subarray(0, Math.min(m.at, b.length));
-    else if (m.kind === 'byte' && m.at < b.length) b[m.at] = m.value;
-    else if (m.at + 4 <= b.length) v.setUint32(m.at, m.value >>> 0, m.kind === 'u32le');
-  }
-  return b;
-}
 
 test('parseMacho on mutated stand-ins returns slices or throws ParseError, within the time box', async () => {
   const started = Date.now();

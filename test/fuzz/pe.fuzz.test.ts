@@ -1,3 +1,4 @@
+import { mutate } from '../helpers/mutate.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -42,19 +43,10 @@ async function check(bytes: Uint8Array): Promise<void> {
 const mutation = (len: number) =>
   fc.oneof(
     fc.record({ kind: fc.constant('byte' as const), at: fc.nat(len - 1), value: fc.nat(255) }),
-    fc.record({ kind: fc.constant('u32' as const), at: fc.nat(len - 1), value: fc.oneof(fc.nat(), fc.constantFrom(0, 0xffffffff, 0x80000000, 8, len)) }),
+    fc.record({ kind: fc.constant('u32le' as const), at: fc.nat(len - 1), value: fc.oneof(fc.nat(), fc.constantFrom(0, 0xffffffff, 0x80000000, 8, len)) }),
     fc.record({ kind: fc.constant('cut' as const), at: fc.nat(len), value: fc.constant(0) }),
   );
 
-function mutate(seed: Uint8Array, ms: { kind: 'byte' | 'u32' | 'cut'; at: number; value: number }[]): Uint8Array {
-  let b = Uint8Array.from(seed);
-  for (const m of ms) {
-    if (m.kind === 'cut') b = b.subarray(0, Math.min(m.at, b.length));
-    else if (m.kind === 'byte' && m.at < b.length) b[m.at] = m.value;
-    else if (m.kind === 'u32' && m.at + 4 <= b.length) new DataView(b.buffer, b.byteOffset).setUint32(m.at, m.value >>> 0, true);
-  }
-  return b;
-}
 
 test('parsePe on mutated PEs returns a PeInfo or throws ParseError, within the time box', async () => {
   const all = seeds();

@@ -1,4 +1,5 @@
 /** parseBplist on mutated and random inputs: a value or a ParseError, never anything else. */
+import { mutate } from '../helpers/mutate.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,7 +36,6 @@ function check(bytes: Uint8Array): void {
   }
 }
 
-type Mut = { kind: 'byte' | 'u32be' | 'u64be' | 'cut'; at: number; value: number };
 const mutation = (len: number) =>
   fc.oneof(
     fc.record({ kind: fc.constant('byte' as const), at: fc.nat(len - 1), value: fc.nat(255) }),
@@ -45,17 +45,6 @@ const mutation = (len: number) =>
     fc.record({ kind: fc.constant('cut' as const), at: fc.nat(len), value: fc.constant(0) }),
   );
 
-function mutate(seed: Uint8Array, ms: Mut[]): Uint8Array {
-  let b = Uint8Array.from(seed);
-  for (const m of ms) {
-    const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    if (m.kind === 'cut') b = b.subarray(0, Math.min(m.at, b.length));
-    else if (m.kind === 'byte' && m.at < b.length) b[m.at] = m.value;
-    else if (m.kind === 'u32be' && m.at + 4 <= b.length) v.setUint32(m.at, m.value >>> 0);
-    else if (m.kind === 'u64be' && m.at + 8 <= b.length) v.setBigUint64(m.at, BigInt(m.value));
-  }
-  return b;
-}
 
 test('parseBplist on mutated plists returns a value or throws ParseError, within the time box', () => {
   const all = seeds();

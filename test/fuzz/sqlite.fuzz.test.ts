@@ -2,6 +2,7 @@
  * formats/sqlite on mutated databases and WALs: every open and every row read either succeeds or
  * throws ParseError; sql.js must never take the process down, hang, or leak a raw exception.
  */
+import { mutate } from '../helpers/mutate.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -60,7 +61,6 @@ async function check(main: Uint8Array, wal: Uint8Array | null): Promise<void> {
   }
 }
 
-type Mut = { kind: 'byte' | 'u32be' | 'zero' | 'cut'; at: number; value: number };
 const mutation = (len: number) =>
   fc.oneof(
     fc.record({ kind: fc.constant('byte' as const), at: fc.nat(len - 1), value: fc.nat(255) }),
@@ -70,17 +70,6 @@ const mutation = (len: number) =>
     fc.record({ kind: fc.constant('cut' as const), at: fc.nat(len), value: fc.constant(0) }),
   );
 
-function mutate(seed: Uint8Array, ms: Mut[]): Uint8Array {
-  let b = Uint8Array.from(seed);
-  for (const m of ms) {
-    const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    if (m.kind === 'cut') b = b.subarray(0, Math.min(m.at, b.length));
-    else if (m.kind === 'byte' && m.at < b.length) b[m.at] = m.value;
-    else if (m.kind === 'u32be' && m.at + 4 <= b.length) v.setUint32(m.at, m.value >>> 0);
-    else if (m.kind === 'zero') b.fill(0, m.at, Math.min(b.length, m.at + m.value));
-  }
-  return b;
-}
 
 test('mutated databases and WALs: results or ParseError only, within the time box', async () => {
   const all = seeds();

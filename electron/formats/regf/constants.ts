@@ -50,13 +50,8 @@ export function typeName(type: number): string {
   return VALUE_TYPES[type] ?? `0x${type.toString(16).padStart(8, '0')}`;
 }
 
-/** FILETIME (100 ns since 1601) → ISO UTC, or null for 0 and values past year 9999. */
-export function filetimeIso(ft: bigint): string | null {
-  if (ft === 0n) return null;
-  const ms = Number(ft / 10000n) - 11644473600000;
-  if (!Number.isFinite(ms) || ms < -62135596800000 || ms > 253402300799999) return null;
-  return new Date(ms).toISOString();
-}
+/** FILETIME → ISO UTC (io/filetime), under the name the registry code uses. */
+export { filetimeToIso as filetimeIso } from '../../io/filetime.js';
 
 /** One decoder for every UTF-16LE name and string (creating one per call dominated walk time). */
 export const UTF16 = new TextDecoder('utf-16le');

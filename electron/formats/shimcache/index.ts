@@ -4,6 +4,7 @@
  * names), and Windows 7 / Server 2008 R2 (0xBADC0FEE header, fixed 32-bit or 64-bit entries with
  * path offsets). Entries are returned in cache order: position 0 is the most recently inserted.
  */
+import { filetimeToIso } from '../../io/filetime.js';
 import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 
@@ -33,10 +34,7 @@ const WIN7_MAGIC = 0xbadc0fee;
 
 function filetime(c: ByteCursor, off: number, what: string): { iso: string | null; raw: string } {
   const ft = c.u64big(off, what);
-  if (ft === 0n) return { iso: null, raw: '0' };
-  const ms = Number(ft / 10000n) - 11644473600000;
-  const iso = ms > -62135596800000 && ms < 253402300799999 ? new Date(ms).toISOString() : null;
-  return { iso, raw: ft.toString() };
+  return { iso: filetimeToIso(ft), raw: ft.toString() };
 }
 
 export function parseShimCache(data: Uint8Array): ShimCache {
