@@ -118,7 +118,7 @@ Usage:
   3cx-triage cat  <evidence> PATH[:STREAM]
   3cx-triage hash <evidence> [PATH] [--algorithms md5,sha1,sha256] [--workers N]
   3cx-triage dump <artefact> <evidence> [PATH] [--json]     artefacts: pe, plist, macho, main-storage, ...
-  3cx-triage export <timeline-csv|l2tcsv|bodyfile|stix|json> <result.json> [OUT]
+  3cx-triage export <timeline-csv|l2tcsv|bodyfile|timesketch|stix|json> <result.json> [OUT]
   3cx-triage report <result.json> <OUT.html|OUT.pdf> [--paper a4|letter]
   3cx-triage --version | --help
 

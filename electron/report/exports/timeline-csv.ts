@@ -13,7 +13,7 @@ export function tleTime(iso: string): string {
   return m ? `${m[1]} ${m[2]}.${(m[3] ?? '').padEnd(7, '0').slice(0, 7)}` : iso;
 }
 
-function describe(event: string): string {
+export function describe(event: string): string {
   if (/ created\b/.test(event)) return 'Created';
   if (/last modified/.test(event)) return 'Modified';
   if (/PE link time/.test(event)) return 'Compiled (PE header)';

@@ -83,4 +83,36 @@ describe('case report and exports', { skip: hasMingw() ? false : 'mingw-w64 not 
     assert.ok(stix.objects.some((o) => o.pattern === "[domain-name:value = 'msstorageboxes.com']"));
     assert.equal(runCli(['export', 'nope', join(out, 'r.json')]).status, 2);
   });
+
+  test('exports are read back by the programs they target: mactime, a strict CSV reader, Timesketch fields', () => {
+    const file = (f: string, ext: string) => {
+      const p = join(out, `x.${ext}`);
+      const r = runCli(['export', f, join(out, 'r.json'), p]);
+      assert.equal(r.status, 0, r.stderr);
+      return p;
+    };
+    const files = result.hosts.flatMap((h) => h.files ?? []);
+    const ffmpeg = files.find((f) => f.path.endsWith('/app/ffmpeg.dll') && f.modified)!;
+    // TSK's own mactime turns the bodyfile into a timeline: every file, the ffmpeg.dll mtime on its day.
+    const mac = spawnSync('mactime', ['-b', file('bodyfile', 'body'), '-d', '-y', '-z', 'UTC'], { encoding: 'utf8' });
+    if (mac.error) assert.fail('mactime (sleuthkit) is not installed');
+    assert.equal(mac.status, 0, mac.stderr);
+    const macRows = mac.stdout.trim().split('\n').slice(1);
+    assert.ok(macRows.some((l) => l.includes('ffmpeg.dll') && l.startsWith(ffmpeg.modified!.slice(0, 10))), 'mactime dates ffmpeg.dll by its mtime');
+    const named = new Set(macRows.map((l) => l.split(',').at(-1)));
+    assert.ok(named.size >= new Set(files.filter((f) => f.modified || f.created || f.accessed || f.changed).map((f) => f.path)).size - 1);
+    // Python's csv module (RFC 4180 quoting) sees the declared column count on every row.
+    const py = spawnSync('python3', ['-c', 'import csv,sys\nfor p,n in ((sys.argv[1],12),(sys.argv[2],17)):\n  rows=list(csv.reader(open(p,newline="",encoding="utf-8")))\n  bad=[i for i,r in enumerate(rows) if len(r)!=n]\n  print(len(rows), len(bad))', file('timeline-csv', 'csv'), file('l2tcsv', 'l2t.csv')], { encoding: 'utf8' });
+    assert.equal(py.status, 0, py.stderr);
+    for (const line of py.stdout.trim().split('\n')) assert.match(line, /^\d+ 0$/, 'no row with a wrong column count');
+    // Timesketch needs message, datetime and timestamp_desc on every line.
+    const ts = readFileSync(file('timesketch', 'jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(ts.length > 20);
+    for (const row of ts) {
+      assert.equal(typeof row['message'], 'string');
+      assert.equal(typeof row['timestamp_desc'], 'string');
+      assert.match(row['datetime'] as string, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    }
+    assert.ok(ts.some((row) => row['sha256'] === ffmpeg.sha256 && row['timestamp_desc'] === 'Modified'));
+  });
 });
