@@ -68,7 +68,8 @@ async function openAt(path: string, opts: OpenContainerOptions, chain: Set<strin
       if (!p) return null;
       const parent = await openAt(p, { signal: opts.signal }, chain);
       for (const i of parent.issues) issues.push({ ...i, file: i.file ?? basename(p) });
-      return parent.reader;
+      // Closing the parent's reader alone would leave the parent's own file handle open.
+      return { get size() { return parent.reader.size; }, read: (o: number, l: number) => parent.reader.read(o, l), close: () => parent.close() };
     };
     if (sniffVhdx(head)) {
       const img = await openVhdx(file, { file: name, issues, openParent: (p) => openParentAt(p.paths) });
