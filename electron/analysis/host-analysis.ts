@@ -16,7 +16,8 @@ import { buildTimeline, mergeTimeline } from './timeline.js';
 import { executionFindings, executionTimeline } from './execution-findings.js';
 import { eventFindings, eventTimeline } from './event-findings.js';
 import { registryFindings, registryTimeline } from './registry-findings.js';
-import { macosFindings, macosTimeline } from './macos-findings.js';
+import { macosCoverage, macosFindings, macosTimeline } from './macos-findings.js';
+import { usnCoverage, usnFindings, usnTimeline, usnTrace } from './usn-findings.js';
 
 export interface HostInput {
   os: OsKind;
@@ -49,9 +50,10 @@ export function analyseHost(input: HostInput): HostAnalysis {
   executionFindings(records, board, trojanizedPresent);
   eventFindings(records, iocs, board, hits, installs, trojanizedPresent);
   macosFindings(records, iocs, board, trojanizedPresent);
+  usnFindings(records, board, trojanizedPresent);
 
   // Coverage: a stage we could look for and did not find is not-observed; else not-assessed.
-  const anyTrace = installs.length > 0 || files.some((f) => f.role !== 'second-stage') || records.some((r) => r.type === 'app-data' || r.type === 'timer' || r.type === 'main-storage' || r.type === 'prefetch' || r.type.startsWith('evtx-') || r.type === 'registry-install' || r.type === 'amcache-app' || r.type === 'amcache-file' || r.type === 'shimcache' || r.type === 'macos-quarantine-event' || r.type === 'macos-knowledgec-usage' || r.type.startsWith('macos-shipit'));
+  const anyTrace = installs.length > 0 || files.some((f) => f.role !== 'second-stage') || records.some((r) => r.type === 'app-data' || r.type === 'timer' || r.type === 'main-storage' || r.type === 'prefetch' || r.type.startsWith('evtx-') || r.type === 'registry-install' || r.type === 'amcache-app' || r.type === 'amcache-file' || r.type === 'shimcache' || r.type === 'macos-quarantine-event' || r.type === 'macos-knowledgec-usage' || r.type.startsWith('macos-shipit') || usnTrace(r) || (r.type === 'macos-fsevents' && r.indicator !== 'dmg'));
   const installRootPresent = files.some((f) => f.installRoot !== null) || records.some((r) => r.type === 'install');
   if (covered('installers')) board.assess('installer');
   if (covered('app-install')) board.assess('installed', 'trojanized-library');
@@ -70,11 +72,13 @@ export function analyseHost(input: HostInput): HostAnalysis {
     installs: installs.sort((a, b) => (a.path + (a.version ?? '')).localeCompare(b.path + (b.version ?? ''))),
     stages,
     iocHits: sortHits(hits),
-    timeline: mergeTimeline(buildTimeline(records, stages), [...executionTimeline(records), ...eventTimeline(records), ...registryTimeline(records), ...macosTimeline(records)]),
+    timeline: mergeTimeline(buildTimeline(records, stages), [...executionTimeline(records), ...eventTimeline(records), ...registryTimeline(records), ...macosTimeline(records), ...usnTimeline(records)]),
     files: examinedFiles(files, input.digests),
     coverage: [
       ...records.filter((r): r is CoverageRecord => r.type === 'coverage').map((c) => ({ area: c.area, platform: c.platform, state: c.state, detail: c.detail })),
       ...records.flatMap((r) => (r.type === 'collection-note' ? [{ area: r.kind === 'coverage' ? 'collection' : 'collection-note', platform: input.os, state: 'examined' as const, detail: r.text }] : [])),
+      ...usnCoverage(records),
+      ...macosCoverage(records),
     ],
   };
 }

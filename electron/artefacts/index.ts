@@ -10,6 +10,7 @@ import { windowsRegistryHost } from './windows/registry-host.js';
 import { windowsRegistryInstalls } from './windows/registry-installs.js';
 import { makeAmcachePlugin, windowsAmcache } from './windows/amcache.js';
 import { windowsShimCache } from './windows/shimcache.js';
+import { windowsUsnJournal } from './windows/usnjrnl.js';
 import { macosAppBundles } from './macos/app-bundles.js';
 import { macosSupportFolder } from './macos/support-folder.js';
 import { macosQuarantine } from './macos/quarantine.js';
@@ -18,6 +19,8 @@ import { macosInstallHistory } from './macos/install-history.js';
 import { macosShipIt } from './macos/shipit.js';
 import { macosXProtect } from './macos/xprotect.js';
 import { macosLaunchItems } from './macos/launch-items.js';
+import { macosFsevents } from './macos/fsevents.js';
+import { macosUnifiedLogs } from './macos/unified-logs.js';
 
 export const PLUGINS: readonly ArtefactPlugin[] = [
   windowsAppTree,
@@ -30,6 +33,7 @@ export const PLUGINS: readonly ArtefactPlugin[] = [
   windowsRegistryInstalls,
   windowsAmcache,
   windowsShimCache,
+  windowsUsnJournal,
   macosAppBundles,
   macosSupportFolder,
   macosQuarantine,
@@ -38,6 +42,8 @@ export const PLUGINS: readonly ArtefactPlugin[] = [
   macosShipIt,
   macosXProtect,
   macosLaunchItems,
+  macosFsevents,
+  macosUnifiedLogs,
 ];
 
 export { runPlugins } from './runner.js';

@@ -2,6 +2,9 @@
  * What artefact plugins yield: typed records, each citing its evidence. Analysis reads these and
  * never the bytes, formats or evidence layers behind them.
  */
+import type { UsnCoverageRecord, UsnJournalRecord } from './windows/usnjrnl-records.js';
+import type { FseventsArtefactRecord } from './macos/fsevents-records.js';
+import type { MachoSigningFacts } from './macos/code-signing.js';
 import type { EvidenceRef } from '../common/evidence-ref.js';
 import type { FileEntry, HostFileHash } from '../common/vfs.js';
 import type { PrefetchCoverageRecord, PrefetchRecord } from './windows/prefetch-records.js';
@@ -48,7 +51,8 @@ export interface PeSummary {
   payload: { offset: number; length: number; sha256: string; embeddedPe: boolean; startsWithCode: boolean } | null;
 }
 
-export interface MachoSummary {
+/** Signing facts (signature kind, CMS signing time, Apple timestamp, signer) are optional: older results lack them. */
+export interface MachoSummary extends Partial<MachoSigningFacts> {
   kind: 'fat' | 'thin';
   archs: string[];
   identifier: string | null;
@@ -134,9 +138,10 @@ export interface TextSampleRecord {
 /** Which locations a plugin examined, for `not-assessed` versus `not-observed`. */
 export interface CoverageRecord {
   type: 'coverage';
-  area: 'app-install' | 'installers' | 'app-data' | 'second-stage' | 'network';
+  area: 'app-install' | 'installers' | 'app-data' | 'second-stage' | 'network' | 'logs';
   platform: Platform;
-  state: 'examined' | 'unreadable';
+  /** `not-parsed`: present in the evidence, but in a format this tool does not read (a limitation, not a finding). */
+  state: 'examined' | 'unreadable' | 'not-parsed';
   detail: string;
 }
 
@@ -167,4 +172,9 @@ export type ArtefactRecord =
   | RegistryRecord
   | MacSystemRecord
   | CollectorHashRecord
-  | CollectionNoteRecord;
+  | CollectionNoteRecord
+  | UsnJournalRecord
+  | UsnCoverageRecord
+  | FseventsArtefactRecord;
+export type * from './windows/usnjrnl-records.js';
+export type * from './macos/fsevents-records.js';

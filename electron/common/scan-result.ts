@@ -105,7 +105,7 @@ export interface ExaminedFile {
 export interface CoverageNote {
   area: string;
   platform: string;
-  state: 'examined' | 'unreadable';
+  state: 'examined' | 'unreadable' | 'not-parsed';
   detail: string;
 }
 

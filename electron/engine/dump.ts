@@ -11,6 +11,8 @@ import { parsePlist } from '../formats/plist/index.js';
 import { machoMarkers, parseMacho } from '../formats/macho/index.js';
 import { decodeMainStorage } from '../formats/main-storage/index.js';
 import { dumpPrefetch } from '../formats/prefetch/index.js';
+import { dumpUsnJournal } from '../formats/usnjrnl/index.js';
+import { readFsevents } from '../formats/fsevents/index.js';
 import { dumpEvtx } from '../formats/evtx/index.js';
 import { dumpRecords, openHive } from '../formats/regf/index.js';
 import { EvidenceView } from './evidence-view.js';
@@ -35,6 +37,8 @@ export const DUMPERS = new Map<string, Dumper>([
   ['main-storage', (r) => one(readWhole(r).then((b) => decodeMainStorage(b)))],
   ['prefetch', (r) => one(readWhole(r).then((b) => dumpPrefetch(b)))],
   ['evtx', (r) => dumpEvtx(r)],
+  ['usnjrnl', (r) => dumpUsnJournal(r)],
+  ['fsevents', (r) => readFsevents(r)],
   ['regf', async function* (r) {
     const hive = await openHive(r);
     yield { hive: { dirty: hive.dirty, replayed: hive.replayed, issues: hive.issues } };

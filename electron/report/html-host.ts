@@ -27,7 +27,8 @@ export function hostHtml(sec: HostSection): string {
         .join('')}</table>`
     : '<p>No indicator matched.</p>';
   const limits = sec.limitations.length ? `<ul>${sec.limitations.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : '<p>Every stage could be assessed from the evidence.</p>';
-  const coverage = (h.coverage ?? []).length ? `<p class="small muted">Examined: ${(h.coverage ?? []).map((c) => `${esc(c.area)} (${esc(c.platform)}: ${esc(c.detail)})`).join('; ')}.</p>` : '';
+  const examined = (h.coverage ?? []).filter((c) => c.state === 'examined');
+  const coverage = examined.length ? `<p class="small muted">Examined: ${examined.map((c) => `${esc(c.area)} (${esc(c.platform)}: ${esc(c.detail)})`).join('; ')}.</p>` : '';
   const timeline = h.timeline.length
     ? `<table><tr><th>Time (UTC)</th><th>Event</th><th>Source</th></tr>${h.timeline.map((e) => `<tr><td class="mono">${esc(e.time)}</td><td>${esc(e.event)}</td><td><code>${esc(e.source)}</code></td></tr>`).join('')}</table>`
     : '<p>No dated facts.</p>';

@@ -38,6 +38,9 @@ export function limitationsFor(h: HostResult): string[] {
     out.push('Installer versions stated by file names only are listed for completeness and were not relied on.');
   }
   if ((h.files ?? []).some((f) => f.sha256 === null)) out.push('Some examined files could not be hashed; see the errors appendix.');
-  for (const c of h.coverage ?? []) if (c.state === 'unreadable') out.push(`${c.area} (${c.platform}): unreadable — ${c.detail}.`);
+  for (const c of h.coverage ?? []) {
+    if (c.state === 'unreadable') out.push(`${c.area} (${c.platform}): unreadable — ${c.detail}.`);
+    else if (c.state === 'not-parsed') out.push(`${c.area} (${c.platform}): present but not parsed — ${c.detail}.`);
+  }
   return out;
 }

@@ -62,7 +62,7 @@ test('apfs.raw: container, volume and every fls entry (path, type, inode)', { sk
   try {
     const { volumes, container } = await openApfsContainer(r, [{ kind: 'image', locator: 'apfs.raw' }]);
     assert.equal(container.sb.uuid, 'd08a9fa0-d5a5-458b-813e-ebf9bf5d5338'); // fsapfsinfo / pstat
-    assert.equal(container.xid, 4); // pstat "NX xid: 4"
+    assert.equal(container.xid, 4n); // pstat "NX xid: 4" (xids are exact 64-bit bigints)
     assert.deepEqual(volumes.map((v) => [v.name, v.role, v.uuid]), [['apfs_test', 'none', VOL]]);
     const fs = volumes[0]!.fs!;
     assert.equal(fs.kind, 'apfs');

@@ -2,7 +2,8 @@
  * macOS app bundles (dossier §1.3, §2.2): every `*.app` in `/Applications` and `~/Applications`
  * whose Info.plist names the 3CX Desktop App (bundle id `com.electron.3cx-desktop-app`, or its
  * name). Yields the install fact from CFBundleShortVersionString and app-file records for the
- * main binary and the Electron framework's `libffmpeg.dylib`, with their Mach-O facts.
+ * main binary and the Electron framework's `libffmpeg.dylib`, with their Mach-O facts, including
+ * the CMS signer and signing time (code-signing.ts).
  */
 import { issueFromError } from '../../common/issues.js';
 import type { FileEntry, Target } from '../../common/vfs.js';
@@ -11,6 +12,7 @@ import { parsePlist, PLIST_PARSER, type PlistValue } from '../../formats/plist/i
 import type { ArtefactPlugin, PluginContext } from '../plugin.js';
 import { fileTime, readSmallFile, withReader } from '../read-file.js';
 import type { FileRole, MachoSummary } from '../records.js';
+import { signingFacts, type MachoSigningFacts } from './code-signing.js';
 
 const ID = 'macos.app-bundles';
 export const BUNDLE_ID = 'com.electron.3cx-desktop-app';
@@ -18,7 +20,7 @@ const LIBFFMPEG = 'Contents/Frameworks/Electron Framework.framework/Versions/A/L
 
 export const macosAppBundles: ArtefactPlugin = {
   id: ID,
-  version: '1',
+  version: '2',
   compatible: (t: Target) => t.os === 'macos',
   async run(ctx: PluginContext): Promise<void> {
     const t = ctx.target;
@@ -78,7 +80,8 @@ async function scanBundle(ctx: PluginContext, app: FileEntry, user: string | nul
 export async function emitBinary(ctx: PluginContext, path: string, role: FileRole, user: string | null, root: string | null): Promise<void> {
   const e = await ctx.target.resolve(path);
   if (e?.type !== 'file') return;
-  let macho: MachoSummary | undefined;
+  // The signing fields are not in MachoSummary yet (records.ts is the lead's): they ride along.
+  let macho: (MachoSummary & MachoSigningFacts) | undefined;
   let markers: { id: string; offset: number }[] = [];
   try {
     await withReader(ctx, e, async (r) => {
@@ -90,6 +93,7 @@ export async function emitBinary(ctx: PluginContext, path: string, role: FileRol
         identifier: sigs.find((s) => s.identifier)?.identifier ?? null,
         teamId: sigs.find((s) => s.teamId)?.teamId ?? null,
         cdhashes: sigs.map((s) => s.cdhash).filter((c): c is string => c !== null),
+        ...signingFacts(m.slices),
       };
       markers = await machoMarkers(r);
     });

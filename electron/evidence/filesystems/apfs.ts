@@ -3,7 +3,8 @@
  * GPT partitions of type Apple APFS and for DMGs. Paths resolve through directory records; names
  * compare exactly first, then normalization- and (on case-insensitive volumes) case-insensitively.
  * Symbolic links are listed as links and never followed. Compressed (decmpfs) files read as their
- * decompressed contents.
+ * decompressed contents. Inode numbers are exact 64-bit bigints (System volumes in a macOS 11+
+ * volume group number theirs from 0x0FFFFFFF00000000, past 2^53); FileEntry.id is their decimal.
  */
 import type { Layer } from '../../common/evidence-ref.js';
 import { ParseError } from '../../common/issues.js';
@@ -16,7 +17,7 @@ import {
 } from '../../formats/apfs/index.js';
 
 const DIR_CACHE = 256;
-const ROOT = APFS.ROOT_DIR_INO_NUM;
+const ROOT = BigInt(APFS.ROOT_DIR_INO_NUM);
 
 const fsError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
 
@@ -28,8 +29,8 @@ export interface ApfsXattrInfo {
 export class ApfsFilesystem implements Filesystem {
   readonly kind = 'apfs';
   readonly caseInsensitive: boolean;
-  private readonly dirs = new Map<number, Promise<DirRecord[]>>();
-  private readonly compressed = new Map<number, Promise<DecmpfsHeader | null>>();
+  private readonly dirs = new Map<bigint, Promise<DirRecord[]>>();
+  private readonly compressed = new Map<bigint, Promise<DecmpfsHeader | null>>();
 
   constructor(readonly volume: ApfsVolume, private readonly layers: Layer[]) {
     this.caseInsensitive = volume.info.caseInsensitive;
@@ -108,8 +109,9 @@ export class ApfsFilesystem implements Filesystem {
   }
 
   /** The volume as it was at one of its snapshots. */
-  async openSnapshot(xid: number): Promise<ApfsFilesystem> {
-    const s = (await this.snapshots()).find((x) => x.xid === xid);
+  async openSnapshot(xid: bigint | number): Promise<ApfsFilesystem> {
+    const want = typeof xid === 'bigint' ? xid : Number.isSafeInteger(xid) ? BigInt(xid) : -1n;
+    const s = (await this.snapshots()).find((x) => x.xid === want);
     if (!s) throw fsError('ENOENT', `no snapshot with xid ${xid} on volume "${this.info.name}"`);
     return new ApfsFilesystem(await this.volume.openSnapshot(s), [...this.layers, { kind: 'apfs-snapshot', locator: `${s.xid}:${s.name}` }]);
   }
@@ -123,13 +125,13 @@ export class ApfsFilesystem implements Filesystem {
     this.compressed.clear();
   }
 
-  private async inodeOf(id: number, path: string): Promise<Inode> {
+  private async inodeOf(id: bigint, path: string): Promise<Inode> {
     const ino = await this.volume.inode(id);
     if (!ino) throw new ParseError('out-of-bounds', { what: `${path}: inode ${id} named by a directory record is missing` });
     return ino;
   }
 
-  private children(dirId: number): Promise<DirRecord[]> {
+  private children(dirId: bigint): Promise<DirRecord[]> {
     let p = this.dirs.get(dirId);
     if (p) {
       this.dirs.delete(dirId);
@@ -142,10 +144,10 @@ export class ApfsFilesystem implements Filesystem {
     return p;
   }
 
-  private async resolve(path: string): Promise<{ path: string; id: number } | null> {
+  private async resolve(path: string): Promise<{ path: string; id: bigint } | null> {
     let id = ROOT;
     let cur = '/';
-    const seen = new Set<number>([ROOT]);
+    const seen = new Set<bigint>([ROOT]);
     for (const part of splitPath(path)) {
       if (part === '.' || part === '..') return null;
       const kids = await this.children(id);
@@ -178,14 +180,14 @@ export class ApfsFilesystem implements Filesystem {
     return p;
   }
 
-  private async xattrReader(id: number, name: string, path: string): Promise<Reader | null> {
+  private async xattrReader(id: bigint, name: string, path: string): Promise<Reader | null> {
     const x: Xattr | undefined = (await this.volume.xattrs(id)).find((a) => a.name === name);
     if (!x) return null;
     if (x.embedded) return new BufferReader(x.embedded);
     return this.volume.streamReader(x.stream!.objId, x.stream!.size, `${path} xattr ${name}`);
   }
 
-  private async entryFor(path: string, id: number): Promise<FileEntry> {
+  private async entryFor(path: string, id: bigint): Promise<FileEntry> {
     const ino = await this.inodeOf(id, path);
     const fmt = ino.mode & APFS.S_IFMT;
     const type = fmt === APFS.S_IFDIR ? 'dir' : fmt === APFS.S_IFREG ? 'file' : fmt === APFS.S_IFLNK ? 'link' : 'other';
@@ -199,7 +201,7 @@ export class ApfsFilesystem implements Filesystem {
     }
     const name = path === '/' ? '' : (splitPath(path).pop() ?? '');
     return {
-      path, name, type, size, id: String(id),
+      path, name, type, size, id: id.toString(), // exact decimal, as fsapfsinfo and TSK print it
       created: nsToIso(ino.createTime), modified: nsToIso(ino.modTime), accessed: nsToIso(ino.accessTime), changed: nsToIso(ino.changeTime),
     };
   }

@@ -12,7 +12,6 @@
 import type { EvidenceRef, Layer } from '../../common/evidence-ref.js';
 import type { EvidenceKind } from '../../common/scan-result.js';
 import { openContainer, type OpenedContainer } from '../containers/index.js';
-import { openDmg } from '../containers/dmg.js';
 import { detectEvidence } from '../detect.js';
 import { MergedFilesystem } from '../filesystems/merged.js';
 import { parseApm, sniffApm } from '../../formats/apm/index.js';
@@ -45,6 +44,8 @@ export function volumeLayers(imagePath: string, containerKind: string, v: Volume
 /** Any container this loader reads: the contract's image kinds, DMG included. */
 async function openAnyContainer(path: string, kind: EvidenceKind, verify: boolean): Promise<OpenedContainer> {
   if (kind !== 'dmg') return openContainer(path, { verify });
+  // DMG support (UDIF, plist, LZFSE) is loaded only for DMGs: it is a third of what `ls` of a raw image loads.
+  const { openDmg } = await import('../containers/dmg.js');
   const d = await openDmg(path, { verify });
   return { kind: 'dmg', reader: d.reader, ...(d.verification ? { verification: d.verification } : {}), info: d.info, issues: d.issues as OpenedContainer['issues'], close: () => d.close() };
 }
@@ -92,19 +93,22 @@ export async function openDisk(path: string, verify = false, kind: EvidenceKind 
   }
 }
 
-async function isDir(fs: Filesystem, path: string): Promise<boolean> {
+/** A missing path is `false`; a volume that fails to answer is `false` too, but said in `errors`
+ * (otherwise a damaged or unreadable System volume would silently turn a Mac into bare volumes). */
+async function isDir(f: VolumeFs, path: string, errors: OpenedDisk['errors']): Promise<boolean> {
   try {
-    return (await fs.stat(path))?.type === 'dir';
-  } catch {
+    return (await f.fs.stat(path))?.type === 'dir';
+  } catch (e) {
+    errors.push({ path: '/', message: `volume ${f.label}: cannot look up ${path}: ${(e as Error).message}` });
     return false;
   }
 }
 
 /** One host per disk: the Windows volume, or a Mac's System (+ Data) volumes; else each volume. */
-async function chooseHosts(fss: OpenedDisk['filesystems']): Promise<OpenedHost[]> {
-  for (const f of fss) if (await isDir(f.fs, '/Windows/System32')) return [{ fs: f.fs, label: null }];
+async function chooseHosts(fss: OpenedDisk['filesystems'], errors: OpenedDisk['errors']): Promise<OpenedHost[]> {
+  for (const f of fss) if (await isDir(f, '/Windows/System32', errors)) return [{ fs: f.fs, label: null }];
   const system: OpenedDisk['filesystems'] = [];
-  for (const f of fss) if (await isDir(f.fs, '/System/Library/CoreServices')) system.push(f);
+  for (const f of fss) if (await isDir(f, '/System/Library/CoreServices', errors)) system.push(f);
   if (system.length) {
     const data = fss.filter((f) => f.role === 'data' && f.volume === system[0]!.volume);
     return [{ fs: data.length ? new MergedFilesystem([...data.map((d) => d.fs), system[0]!.fs]) : system[0]!.fs, label: null }];
@@ -116,7 +120,7 @@ export async function openImageEvidence(path: string, _evidenceId: string, detec
   const disk = await openDisk(path, imageLoaderOptions.verify, detected.kind);
   const c = disk.container;
   const errors = [...c.issues.map((i) => ({ path: '/', message: `${c.kind}${i.file ? ` ${i.file}` : ''}${i.offset !== null ? ` @ ${i.offset}` : ''}: ${i.message}` })), ...disk.errors];
-  const hosts = await chooseHosts(disk.filesystems);
+  const hosts = await chooseHosts(disk.filesystems, errors);
   if (disk.filesystems.length === 0) errors.push({ path: '/', message: 'no readable file system (NTFS, APFS, HFS+) found on this disk' });
   return {
     item: { kind: detected.kind, layout: `${c.kind}`, sizeBytes: detected.sizeBytes, ...(c.verification ? { verification: c.verification } : {}), errors },

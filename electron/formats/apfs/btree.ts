@@ -8,6 +8,7 @@ import { ByteCursor } from '../../io/byte-cursor.js';
 import {
   BTNODE_FIXED_KV_SIZE, BTNODE_HEADER_SIZE, BTNODE_LEAF, BTNODE_ROOT, BTREE_INFO_SIZE, OBJ_TYPE_MASK, OBJECT_TYPE,
 } from './constants.js';
+import { u64At } from './ids.js';
 import { APFS_LIMITS } from './limits.js';
 import { checkObject, type ObjHeader } from './object.js';
 
@@ -95,9 +96,9 @@ export class BTree {
 
   constructor(
     private readonly src: NodeSource,
-    readonly rootOid: number,
+    readonly rootOid: bigint,
     /** Child oid → physical address (identity for physical trees, omap lookup for virtual ones). */
-    private readonly resolve: (oid: number) => Promise<number>,
+    private readonly resolve: (oid: bigint) => Promise<number>,
     readonly what: string,
   ) {}
 
@@ -148,8 +149,6 @@ export class BTree {
 }
 
 /** An index entry's value: the child oid (followed by a 32-byte hash in hashed trees). */
-function childPointer(val: Uint8Array, what: string): number {
-  const c = new ByteCursor(val);
-  if (val.length < 8) throw new ParseError('truncated', { what: `${what} child pointer`, need: 8, have: val.length });
-  return c.u64(0, 'child oid');
+function childPointer(val: Uint8Array, what: string): bigint {
+  return u64At(val, 0, `${what} child pointer`);
 }

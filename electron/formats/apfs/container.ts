@@ -8,6 +8,7 @@ import { ByteCursor } from '../../io/byte-cursor.js';
 import type { Reader } from '../../io/reader.js';
 import { NX_MAGIC, OBJECT_TYPE, OMAP_VAL_DELETED } from './constants.js';
 import { BTree, parseNode, type BtNode, type NodeSource } from './btree.js';
+import { blockOf, cmpU64At, u64At, u64Parts } from './ids.js';
 import { APFS_LIMITS } from './limits.js';
 import { checkObject, checksumOk } from './object.js';
 import { parseNxSuperblock, type NxSuperblock } from './superblock.js';
@@ -18,7 +19,7 @@ export interface OmapValue {
   readonly flags: number;
   readonly size: number;
   readonly paddr: number;
-  readonly xid: number;
+  readonly xid: bigint;
 }
 
 /** An object map: a physical B-tree of (oid, xid) → (flags, size, paddr). */
@@ -28,7 +29,7 @@ export class Omap {
   constructor(readonly tree: BTree, readonly what: string) {}
 
   /** The newest mapping of `oid` with xid ≤ maxXid (deleted mappings count as absent). */
-  lookup(oid: number, maxXid: number): Promise<OmapValue | null> {
+  lookup(oid: bigint, maxXid: bigint): Promise<OmapValue | null> {
     const key = `${oid}@${maxXid}`;
     let p = this.cache.get(key);
     if (!p) {
@@ -40,11 +41,12 @@ export class Omap {
     return p;
   }
 
-  private async find(oid: number, maxXid: number): Promise<OmapValue | null> {
-    const hits = await this.tree.range((k) => cmpNum(readU64(k, 0, 'ok_oid'), oid), 4096);
+  private async find(oid: bigint, maxXid: bigint): Promise<OmapValue | null> {
+    const want = u64Parts(oid);
+    const hits = await this.tree.range((k) => cmpU64At(k, 0, want, 'ok_oid'), 4096);
     let best: OmapValue | null = null;
     for (const e of hits) {
-      const xid = readU64(e.key, 8, 'ok_xid');
+      const xid = u64At(e.key, 8, 'ok_xid');
       if (xid > maxXid || (best && best.xid >= xid)) continue;
       const c = new ByteCursor(e.val);
       best = { flags: c.u32(0, 'ov_flags'), size: c.u32(4, 'ov_size'), paddr: c.u64(8, 'ov_paddr'), xid };
@@ -53,26 +55,19 @@ export class Omap {
   }
 }
 
-export const cmpNum = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** A u64 as a number; values past 2^53 (never real oids) become a ParseError. */
-export function readU64(b: Uint8Array, off: number, what: string): number {
-  return new ByteCursor(b).u64(off, what);
-}
-
 export class ApfsContainer implements NodeSource {
   private readonly blocks: BlockCache;
   private readonly nodes = new Map<number, Promise<BtNode>>();
   readonly omap: Omap;
 
-  private constructor(readonly reader: Reader, readonly sb: NxSuperblock, omapTreeOid: number, readonly checkpointNote: string | null) {
+  private constructor(readonly reader: Reader, readonly sb: NxSuperblock, omapTreeOid: bigint, readonly checkpointNote: string | null) {
     const bs = sb.blockSize;
     this.blocks = new BlockCache(async (i) => {
       const b = await reader.read(i * bs, bs);
       if (b.length !== bs) throw new ParseError('truncated', { what: `block ${i}`, offset: i * bs, need: bs, have: b.length });
       return b;
     }, APFS_LIMITS.cacheBytes);
-    this.omap = new Omap(new BTree(this, omapTreeOid, async (o) => o, 'container omap'), 'container omap');
+    this.omap = new Omap(new BTree(this, omapTreeOid, physical('container omap'), 'container omap'), 'container omap');
   }
 
   get blockSize(): number {
@@ -80,7 +75,7 @@ export class ApfsContainer implements NodeSource {
   }
 
   /** The xid every virtual lookup is made at: the checkpoint we mounted. */
-  get xid(): number {
+  get xid(): bigint {
     return this.sb.header.xid;
   }
 
@@ -106,7 +101,7 @@ export class ApfsContainer implements NodeSource {
     const omapBlock = await reader.read(sb.omapOid * sb.blockSize, sb.blockSize);
     if (omapBlock.length !== sb.blockSize) throw new ParseError('truncated', { what: 'container omap_phys', offset: sb.omapOid * sb.blockSize, need: sb.blockSize, have: omapBlock.length });
     checkObject(omapBlock, sb.omapOid * sb.blockSize, 'container omap_phys', OBJECT_TYPE.OMAP);
-    const treeOid = new ByteCursor(omapBlock, sb.omapOid * sb.blockSize).u64(48, 'om_tree_oid');
+    const treeOid = new ByteCursor(omapBlock, sb.omapOid * sb.blockSize).u64big(48, 'om_tree_oid');
     return new ApfsContainer(reader, sb, treeOid, note);
   }
 
@@ -141,8 +136,8 @@ export class ApfsContainer implements NodeSource {
   /** An omap_phys at a physical address → its Omap. */
   async openOmap(paddr: number, what: string): Promise<Omap> {
     const b = await this.object(paddr, what, OBJECT_TYPE.OMAP);
-    const treeOid = new ByteCursor(b, paddr * this.blockSize).u64(48, 'om_tree_oid');
-    return new Omap(new BTree(this, treeOid, async (o) => o, what), what);
+    const treeOid = new ByteCursor(b, paddr * this.blockSize).u64big(48, 'om_tree_oid');
+    return new Omap(new BTree(this, treeOid, physical(what), what), what);
   }
 
   async close(): Promise<void> {
@@ -150,6 +145,9 @@ export class ApfsContainer implements NodeSource {
     this.nodes.clear();
   }
 }
+
+/** Child-oid resolver of a physical tree: the oid is the block address. */
+export const physical = (what: string) => async (oid: bigint): Promise<number> => blockOf(oid, what);
 
 /** Geometry fields read without the checksum, to find the checkpoint area when block 0 is damaged. */
 function rawGeometry(b: Uint8Array): { blockSize: number; xpDescBase: number; xpDescBlocks: number; descIsTree: boolean } {

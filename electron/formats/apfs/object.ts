@@ -5,8 +5,8 @@ import { OBJ_TYPE_MASK } from './constants.js';
 
 export interface ObjHeader {
   readonly cksum: bigint;
-  readonly oid: number;
-  readonly xid: number;
+  readonly oid: bigint;
+  readonly xid: bigint;
   /** o_type with its storage flags. */
   readonly type: number;
   readonly subtype: number;
@@ -51,8 +51,8 @@ export function readObjHeader(block: Uint8Array, base = 0): ObjHeader {
   const c = new ByteCursor(block, base);
   return {
     cksum: c.u64big(0, 'o_cksum'),
-    oid: c.u64(8, 'o_oid'),
-    xid: c.u64(16, 'o_xid'),
+    oid: c.u64big(8, 'o_oid'),
+    xid: c.u64big(16, 'o_xid'),
     type: c.u32(24, 'o_type'),
     subtype: c.u32(28, 'o_subtype'),
   };

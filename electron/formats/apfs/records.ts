@@ -1,18 +1,10 @@
 /** File-system tree records (j_*_key_t / j_*_val_t): decoders for the kinds this reader uses. */
-import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import { INO_EXT_TYPE, J_DREC_LEN_MASK, DREC_EXT_TYPE_SIBLING_ID } from './constants.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
-/** j_key_t.obj_id_and_type → object id (low 60 bits) and record type (high 4). */
-export function keyHeader(key: Uint8Array): { objId: number; type: number } {
-  if (key.length < 8) throw new ParseError('truncated', { what: 'j_key_t', need: 8, have: key.length });
-  const v = new DataView(key.buffer, key.byteOffset, 8);
-  const lo = v.getUint32(0, true);
-  const hi = v.getUint32(4, true);
-  return { objId: (hi & 0x0fffffff) * 0x1_0000_0000 + lo, type: hi >>> 28 };
-}
+export { keyHeader } from './ids.js';
 
 /** A NUL-terminated UTF-8 name of `len` bytes (the length counts the NUL). */
 export function nameAt(c: ByteCursor, off: number, len: number, what: string): string {
@@ -26,11 +18,12 @@ export interface Dstream {
   readonly allocedSize: number;
 }
 
+/** Ids are exact 64-bit values (see ids.ts): inode numbers pass 2^53 on volume-group System volumes. */
 export interface Inode {
-  readonly id: number;
-  readonly parentId: number;
+  readonly id: bigint;
+  readonly parentId: bigint;
   /** The data stream's object id (extents are keyed by it). */
-  readonly privateId: number;
+  readonly privateId: bigint;
   /** Times in nanoseconds since 1970-01-01 UTC. */
   readonly createTime: bigint;
   readonly modTime: bigint;
@@ -67,7 +60,7 @@ export function parseXFields(c: ByteCursor, off: number): XField[] {
   return out;
 }
 
-export function parseInode(id: number, val: Uint8Array): Inode {
+export function parseInode(id: bigint, val: Uint8Array): Inode {
   const c = new ByteCursor(val);
   let name: string | null = null;
   let dstream: Dstream | null = null;
@@ -78,8 +71,8 @@ export function parseInode(id: number, val: Uint8Array): Inode {
   }
   return {
     id,
-    parentId: c.u64(0, 'parent_id'),
-    privateId: c.u64(8, 'private_id'),
+    parentId: c.u64big(0, 'parent_id'),
+    privateId: c.u64big(8, 'private_id'),
     createTime: c.u64big(16, 'create_time'),
     modTime: c.u64big(24, 'mod_time'),
     changeTime: c.u64big(32, 'change_time'),
@@ -100,11 +93,11 @@ export interface DirRecord {
   readonly name: string;
   /** The 22-bit name hash (hashed keys only). */
   readonly hash: number | null;
-  readonly fileId: number;
+  readonly fileId: bigint;
   readonly dateAdded: bigint;
   /** DT_* type from the low 4 bits of flags. */
   readonly dtype: number;
-  readonly siblingId: number | null;
+  readonly siblingId: bigint | null;
 }
 
 export function parseDirRecord(key: Uint8Array, val: Uint8Array, hashed: boolean): DirRecord {
@@ -119,11 +112,11 @@ export function parseDirRecord(key: Uint8Array, val: Uint8Array, hashed: boolean
     name = nameAt(k, 10, k.u16(8, 'name_len'), 'drec name');
   }
   const v = new ByteCursor(val);
-  let siblingId: number | null = null;
+  let siblingId: bigint | null = null;
   for (const x of parseXFields(v, 18)) {
-    if (x.type === DREC_EXT_TYPE_SIBLING_ID) siblingId = new ByteCursor(x.data).u64(0, 'sibling_id');
+    if (x.type === DREC_EXT_TYPE_SIBLING_ID) siblingId = new ByteCursor(x.data).u64big(0, 'sibling_id');
   }
-  return { name, hash, fileId: v.u64(0, 'file_id'), dateAdded: v.u64big(8, 'date_added'), dtype: v.u16(16, 'drec flags') & 0xf, siblingId };
+  return { name, hash, fileId: v.u64big(0, 'file_id'), dateAdded: v.u64big(8, 'date_added'), dtype: v.u16(16, 'drec flags') & 0xf, siblingId };
 }
 
 export interface FileExtent {
@@ -150,7 +143,7 @@ export interface Xattr {
   readonly flags: number;
   /** Embedded bytes, or null when the value lives in a data stream. */
   readonly embedded: Uint8Array | null;
-  readonly stream: { objId: number; size: number } | null;
+  readonly stream: { objId: bigint; size: number } | null;
 }
 
 export function parseXattr(key: Uint8Array, val: Uint8Array): Xattr {
@@ -162,24 +155,24 @@ export function parseXattr(key: Uint8Array, val: Uint8Array): Xattr {
   const data = v.raw(4, len, 'xdata');
   if ((flags & 0x1) !== 0) {
     const d = new ByteCursor(data);
-    return { name, flags, embedded: null, stream: { objId: d.u64(0, 'xattr_obj_id'), size: d.u64(8, 'xattr dstream.size') } };
+    return { name, flags, embedded: null, stream: { objId: d.u64big(0, 'xattr_obj_id'), size: d.u64(8, 'xattr dstream.size') } };
   }
   return { name, flags, embedded: data, stream: null };
 }
 
 export interface SiblingLink {
-  readonly siblingId: number;
-  readonly parentId: number;
+  readonly siblingId: bigint;
+  readonly parentId: bigint;
   readonly name: string;
 }
 
 export function parseSiblingLink(key: Uint8Array, val: Uint8Array): SiblingLink {
   const v = new ByteCursor(val);
-  return { siblingId: new ByteCursor(key).u64(8, 'sibling_id'), parentId: v.u64(0, 'parent_id'), name: nameAt(v, 10, v.u16(8, 'sibling name_len'), 'sibling name') };
+  return { siblingId: new ByteCursor(key).u64big(8, 'sibling_id'), parentId: v.u64big(0, 'parent_id'), name: nameAt(v, 10, v.u16(8, 'sibling name_len'), 'sibling name') };
 }
 
 export interface SnapshotInfo {
-  readonly xid: number;
+  readonly xid: bigint;
   readonly name: string;
   /** Physical block of the volume superblock as it was at the snapshot. */
   readonly sblockOid: number;
@@ -188,7 +181,7 @@ export interface SnapshotInfo {
   readonly flags: number;
 }
 
-export function parseSnapMetadata(xid: number, val: Uint8Array): SnapshotInfo {
+export function parseSnapMetadata(xid: bigint, val: Uint8Array): SnapshotInfo {
   const v = new ByteCursor(val);
   return {
     xid, sblockOid: v.u64(8, 'sblock_oid'), createTime: v.u64big(16, 'snap create_time'), changeTime: v.u64big(24, 'snap change_time'),

@@ -12,7 +12,7 @@ export interface NxSuperblock {
   readonly readonlyCompatibleFeatures: bigint;
   readonly incompatibleFeatures: bigint;
   readonly uuid: string;
-  readonly nextXid: number;
+  readonly nextXid: bigint;
   /** nx_xp_desc_blocks without its high bit; `descIsTree` is that bit (a B-tree, unsupported). */
   readonly xpDescBlocks: number;
   readonly descIsTree: boolean;
@@ -21,7 +21,7 @@ export interface NxSuperblock {
   readonly xpDescLen: number;
   readonly omapOid: number;
   /** Virtual oids of the volumes (nx_fs_oid), zero entries dropped. */
-  readonly fsOids: number[];
+  readonly fsOids: bigint[];
   readonly flags: bigint;
   readonly keylocker: { start: number; count: number };
 }
@@ -46,10 +46,10 @@ export function parseNxSuperblock(block: Uint8Array, base: number): NxSuperblock
     throw new ParseError('unsupported-version', { what: `nx_block_size ${blockSize}`, offset: base + 36 });
   }
   const descRaw = c.u32(104, 'nx_xp_desc_blocks');
-  const fsOids: number[] = [];
+  const fsOids: bigint[] = [];
   for (let i = 0; i < NX_MAX_FILE_SYSTEMS; i++) {
-    const big = c.u64big(184 + i * 8, 'nx_fs_oid');
-    if (big !== 0n && big <= BigInt(Number.MAX_SAFE_INTEGER)) fsOids.push(Number(big));
+    const oid = c.u64big(184 + i * 8, 'nx_fs_oid');
+    if (oid !== 0n) fsOids.push(oid);
   }
   return {
     header,
@@ -59,7 +59,7 @@ export function parseNxSuperblock(block: Uint8Array, base: number): NxSuperblock
     readonlyCompatibleFeatures: c.u64big(56, 'nx_readonly_compatible_features'),
     incompatibleFeatures: c.u64big(64, 'nx_incompatible_features'),
     uuid: formatUuid(c.raw(72, 16, 'nx_uuid')),
-    nextXid: c.u64(96, 'nx_next_xid'),
+    nextXid: c.u64big(96, 'nx_next_xid'),
     xpDescBlocks: descRaw & 0x7fffffff,
     descIsTree: (descRaw & 0x80000000) !== 0,
     xpDescBase: c.u64(112, 'nx_xp_desc_base'),

@@ -1,6 +1,7 @@
 /**
  * Embedded code signature: the SuperBlob that LC_CODE_SIGNATURE points at, and the
- * CodeDirectory blobs in it (identifier, team id, cdhash). All fields big-endian. See SPEC.md.
+ * CodeDirectory blobs in it (identifier, team id, cdhash), plus the CMS blob (cms-signature.ts).
+ * All fields big-endian. See SPEC.md.
  */
 import { createHash } from 'node:crypto';
 import { ParseError } from '../../common/issues.js';
@@ -8,8 +9,9 @@ import type { Reader } from '../../io/reader.js';
 import { checkedEnd, type ByteCursor } from '../../io/byte-cursor.js';
 import {
   CDHASH_BYTES, CS_HASH_TYPES, CS_SUPPORTSTEAMID, CSMAGIC_CODEDIRECTORY, CSMAGIC_EMBEDDED_SIGNATURE,
-  CSSLOT_ALTERNATE_CODEDIRECTORIES, CSSLOT_CODEDIRECTORY, MACHO_LIMITS,
+  CSSLOT_ALTERNATE_CODEDIRECTORIES, CSSLOT_CODEDIRECTORY, CSSLOT_SIGNATURESLOT, MACHO_LIMITS,
 } from './constants.js';
+import { readCmsBlob, type CmsSignatureInfo } from './cms-signature.js';
 import { readWindow } from './window.js';
 
 export interface CodeSignatureInfo {
@@ -22,8 +24,15 @@ export interface CodeSignatureInfo {
   cdhash: string | null;
   /** CodeDirectory hashType of the one the cdhash was taken from (1 SHA-1, 2 SHA-256, ...). */
   hashType?: number;
+  /** The CMS blob (slot 0x10000), when the SuperBlob has one: signer, signing time, timestamp. */
+  cms?: CmsSignatureInfo;
   /** Why the fields above are null, when the blob could not be read. */
   problem?: string;
+}
+
+interface SuperBlobContents {
+  best: CodeDirectory | null;
+  cms?: CmsSignatureInfo;
 }
 
 interface CodeDirectory {
@@ -38,7 +47,8 @@ interface CodeDirectory {
 export async function readCodeSignature(reader: Reader, sliceOffset: number, sliceSize: number, dataoff: number, datasize: number): Promise<CodeSignatureInfo> {
   const info: CodeSignatureInfo = { offset: sliceOffset + dataoff, size: datasize, identifier: null, teamId: null, cdhash: null };
   try {
-    const cd = await bestCodeDirectory(reader, sliceOffset, sliceSize, dataoff, datasize);
+    const { best: cd, cms } = await readSuperBlob(reader, sliceOffset, sliceSize, dataoff, datasize);
+    if (cms) info.cms = cms;
     if (cd) {
       info.identifier = cd.identifier;
       info.teamId = cd.teamId;
@@ -54,7 +64,7 @@ export async function readCodeSignature(reader: Reader, sliceOffset: number, sli
   return info;
 }
 
-async function bestCodeDirectory(reader: Reader, sliceOffset: number, sliceSize: number, dataoff: number, datasize: number): Promise<CodeDirectory | null> {
+async function readSuperBlob(reader: Reader, sliceOffset: number, sliceSize: number, dataoff: number, datasize: number): Promise<SuperBlobContents> {
   checkedEnd(dataoff, datasize, sliceSize, 'LC_CODE_SIGNATURE data');
   const sbAt = sliceOffset + dataoff;
   const head = await readWindow(reader, sbAt, 12, 'SuperBlob header');
@@ -70,10 +80,12 @@ async function bestCodeDirectory(reader: Reader, sliceOffset: number, sliceSize:
   checkedEnd(12, count * 8, length, 'SuperBlob index');
   const index = await readWindow(reader, sbAt + 12, count * 8, 'SuperBlob index');
   let best: CodeDirectory | null = null;
+  let cms: CmsSignatureInfo | undefined;
   const seen = new Set<number>();
   for (let i = 0; i < count; i++) {
     const type = index.u32be(i * 8, 'BlobIndex type'); // +0
     const off = index.u32be(i * 8 + 4, 'BlobIndex offset'); // +4
+    if (type === CSSLOT_SIGNATURESLOT && !cms) cms = await readCmsBlob(reader, sbAt, length, off);
     const isCd = type === CSSLOT_CODEDIRECTORY || (type >= CSSLOT_ALTERNATE_CODEDIRECTORIES && type < CSSLOT_ALTERNATE_CODEDIRECTORIES + 5);
     if (!isCd || seen.has(off)) continue;
     seen.add(off);
@@ -81,7 +93,7 @@ async function bestCodeDirectory(reader: Reader, sliceOffset: number, sliceSize:
     const rank = (d: CodeDirectory) => CS_HASH_TYPES[d.hashType]?.rank ?? 0;
     if (!best || rank(cd) > rank(best)) best = cd;
   }
-  return best;
+  return cms ? { best, cms } : { best };
 }
 
 async function readCodeDirectory(reader: Reader, sbAt: number, sbLength: number, off: number): Promise<CodeDirectory> {

@@ -14,6 +14,8 @@ export const CSMAGIC_CODEDIRECTORY = 0xfade0c02;
 export const CSSLOT_CODEDIRECTORY = 0;
 export const CSSLOT_ALTERNATE_CODEDIRECTORIES = 0x1000; // up to 5 alternates: 0x1000..0x1004
 export const CS_SUPPORTSTEAMID = 0x20200;
+export const CSSLOT_SIGNATURESLOT = 0x10000; // CMS signature
+export const CSMAGIC_BLOBWRAPPER = 0xfade0b01; // wraps the CMS DER; length 8 = empty (ad-hoc)
 
 /** CodeDirectory hashType → digest; order is xnu's preference when several CDs are present. */
 export const CS_HASH_TYPES: Record<number, { alg: string; rank: number }> = {
@@ -33,6 +35,10 @@ export const MACHO_LIMITS = {
   /** A CodeDirectory of a 1 GiB binary with SHA-384 page hashes is ~12 MiB. */
   maxCodeDirectoryBytes: 32 * 1024 * 1024,
   maxIdentifierBytes: 1024,
+  /** A Developer ID CMS with its chain and timestamp token is ~9 KiB; codesign reserves far less than this. */
+  maxCmsBytes: 1024 * 1024,
+  /** Certificates listed from a CMS and CDHashes2 entries read (a real chain has 3). */
+  maxCmsCertificates: 16,
 } as const;
 
 const CPU_ARCH_ABI64 = 0x01000000;

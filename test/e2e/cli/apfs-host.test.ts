@@ -8,7 +8,7 @@ import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, lstatSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { HostResult, StageId } from '../../../electron/common/scan-result.js';
 import { FileReader } from '../../../electron/io/file-reader.js';
@@ -121,12 +121,71 @@ describe('Mac hosts on APFS images', () => {
   });
 
   // macOS 11+ puts System and Data in a volume group whose System inode numbers start near 2^60
-  // (apfsck, fsapfsinfo and TSK read this image); our reader keeps object ids as JS numbers and
-  // cannot resolve them yet, so the System volume is unreadable and the host is not recognised.
-  test('mac-compromised as a macOS 11+ volume group equals the live folder', { todo: 'APFS reader: object ids above 2^53 (formats/apfs keeps them as numbers)' }, () => {
-    for (const tool of ['apfsck', 'fsapfsinfo'].filter(has)) assert.equal(spawnSync(tool, tool === 'apfsck' ? [join(dir, 'mac-compromised-vg.apfs')] : ['-H', join(dir, 'mac-compromised-vg.apfs')]).status, 0, tool);
+  // (0x0FFFFFFF00000010 here), past 2^53: ids must stay exact through keys, records and FileEntry.id.
+  test('volume group: System inode numbers past 2^53 are exact and equal TSK fls', { skip: ['pstat', 'fls'].every(has) ? false : 'sleuthkit not installed' }, async () => {
+    const img = join(dir, 'mac-compromised-vg.apfs');
+    const blocks = [...run('pstat', [img]).stdout.toString().matchAll(/APSB Block Number: (\d+)/g)].map((m) => m[1]!);
+    const reader = await FileReader.open(img);
+    try {
+      const { volumes } = await openApfsContainer(reader, []);
+      assert.deepEqual(volumes.map((v) => [v.name, v.role, v.error]), [['Macintosh HD', 'system', undefined], ['Macintosh HD - Data', 'data', undefined]]);
+      for (const [i, v] of volumes.entries()) {
+        const fs = v.fs!;
+        const ours: string[] = [];
+        const walk = async (d: string): Promise<void> => {
+          for (const e of await fs.readdir(d)) {
+            ours.push(`${e.type === 'file' ? 'r' : e.type[0]}/${e.id}:${e.path.slice(1)}`);
+            if (e.type === 'dir') await walk(e.path);
+          }
+        };
+        await walk('/');
+        const tsk = run('fls', ['-B', blocks[i]!, '-r', '-p', img]).stdout.toString('utf8').trim().split('\n')
+          .map((l) => /^([rdl])\/[rdl] (\d+):\t(.*)$/.exec(l)!).map((m) => `${m[1]}/${m[2]}:${m[3]}`);
+        assert.deepEqual(ours.sort(), tsk.sort(), v.name);
+      }
+      const sys = volumes[0]!.fs!;
+      const plist = (await sys.stat('/System/Library/CoreServices/SystemVersion.plist'))!;
+      assert.equal(plist.id, String(0x0fffffff00000010n + 3n)); // System, Library, CoreServices, then the plist
+      assert.ok(BigInt(plist.id!) > BigInt(Number.MAX_SAFE_INTEGER));
+      assert.equal((await sys.inode('/System/Library/CoreServices/SystemVersion.plist'))!.parentId, 0x0fffffff00000012n);
+      const want = readFileSync(join(vols[0]!.src, 'System/Library/CoreServices/SystemVersion.plist'));
+      assert.deepEqual(Buffer.from(await readAll(await sys.open(plist.path), 1 << 20)), want);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  test('mac-compromised as a macOS 11+ volume group equals the live folder, joining System and Data', async () => {
+    const img = join(dir, 'mac-compromised-vg.apfs');
+    for (const tool of ['apfsck', 'fsapfsinfo'].filter(has)) assert.equal(spawnSync(tool, tool === 'apfsck' ? [img] : ['-H', img]).status, 0, tool);
     const live = scanJson([join(dir, 'mac-compromised')]).result.hosts[0]!;
-    assert.deepEqual(essence(scanJson([join(dir, 'mac-compromised-vg.apfs')]).result.hosts[0]!), essence(live));
+    const { result } = scanJson([img]);
+    assert.equal(result.hosts.length, 1, 'one host: the System volume joined with its Data volume');
+    const h = result.hosts[0]!;
+    assert.deepEqual(essence(h), essence(live));
+    assert.equal(h.verdict, 'compromised');
+    // /Users lives on the Data volume (a firmlink target on a real Mac) and is cited through it.
+    const reader = await FileReader.open(img);
+    const uuids = (await openApfsContainer(reader, []).finally(() => reader.close())).volumes.map((v) => v.uuid);
+    const cites = stage(h, 'second-stage').evidence.map((e) => e.citation ?? '');
+    assert.ok(cites.some((c) => c.includes(` › apfs ${uuids[1]} › /Users/alice/Library/Application Support/3CX Desktop App/UpdateAgent`)), cites.join(' | '));
+    assert.deepEqual(result.evidence[0]!.errors.filter((e) => !NOT_PARTITIONED.test(e.message)), []);
+  });
+
+  test('volume group with a damaged System fs tree: the failure is an evidence error, not silence', async () => {
+    const bad = join(dir, 'vg-damaged.apfs');
+    assert.equal(spawnSync('cp', ['--sparse=always', join(dir, 'mac-compromised-vg.apfs'), bad]).status, 0);
+    const reader = await FileReader.open(bad);
+    const at = await openApfsContainer(reader, []).then(async ({ volumes }) => {
+      const sys = volumes[0]!.fs!.volume;
+      return (await sys.omap.lookup(sys.info.rootTreeOid, sys.maxXid))!.paddr * sys.container.blockSize;
+    }).finally(() => reader.close());
+    const fd = openSync(bad, 'r+');
+    writeSync(fd, Uint8Array.of(0xff), 0, 1, at + 100); // the System volume's fs-tree root: checksum breaks
+    closeSync(fd);
+    const { result } = scanJson([bad]);
+    const msgs = result.evidence[0]!.errors.map((e) => e.message);
+    assert.ok(msgs.some((m) => /^volume Macintosh HD: cannot look up \/System\/Library\/CoreServices: .*Fletcher-64/.test(m)), msgs.join(' | '));
   });
 
   test('mac-clean on one case-sensitive volume with fragmented files → clean, as the live folder', () => {
