@@ -96,6 +96,19 @@ export interface SyncIntoReader extends Reader {
   readIntoSync(target: Uint8Array, offset: number): number;
 }
 
+/**
+ * A Reader whose content is produced front to back anyway (an inflated or decrypted archive member):
+ * hashing takes the chunks as they come instead of asking for windows that would be cut from them.
+ * Returns null when that is no longer possible (the reader was already read another way).
+ */
+export interface SequentialReader extends Reader {
+  sequentialChunks(): AsyncIterable<Uint8Array> | null;
+}
+
+function isSequential(r: Reader): r is SequentialReader {
+  return typeof (r as Partial<SequentialReader>).sequentialChunks === 'function';
+}
+
 function isSyncInto(r: Reader): r is SyncIntoReader {
   return typeof (r as Partial<SyncIntoReader>).readIntoSync === 'function';
 }
@@ -111,6 +124,14 @@ const MAX_SPARE_WINDOWS = 16;
 async function* windows(reader: Reader, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
   const size = reader.size;
   const window = LIMITS.streamChunkBytes;
+  const chunks = isSequential(reader) ? reader.sequentialChunks() : null;
+  if (chunks) {
+    for await (const c of chunks) {
+      signal?.throwIfAborted();
+      if (c.length > 0) yield c;
+    }
+    return;
+  }
   if (isSyncInto(reader)) {
     const buf = spareWindows.pop() ?? new Uint8Array(window);
     try {

@@ -9,6 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { archiveOptions } from '../evidence/archive-options.js';
 import { DEFAULT_BATCH_LIMITS, planTasks, type BatchLimits } from './batch.js';
 import { describeError } from './digest.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -133,7 +134,7 @@ export class HashPool {
       slot.worker.ref();
       const jobs = task.indices.map((index) => ({ index, ref: run.jobs[index]!.ref, algorithms: run.jobs[index]!.algorithms }));
       try {
-        post(slot.worker, { type: 'task', taskId: task.id, jobs, prefixSha1: run.prefixSha1 });
+        post(slot.worker, { type: 'task', taskId: task.id, jobs, prefixSha1: run.prefixSha1, archive: archiveOptions() });
       } catch (err) {
         // An uncloneable ref (a caller bug): those jobs fail, the pool goes on.
         slot.tasks.delete(task.id);

@@ -3,6 +3,7 @@
  * data); the worker re-opens each one itself, so no handle or evidence byte crosses threads.
  */
 import type { EvidenceRef } from '../common/evidence-ref.js';
+import type { ArchiveOptions } from '../evidence/archive-options.js';
 import type { Digests } from './digest.js';
 import type { HashAlgorithm } from './types.js';
 
@@ -14,7 +15,8 @@ export interface TaskJob {
 }
 
 export type ToWorker =
-  | { type: 'task'; taskId: number; jobs: TaskJob[]; prefixSha1: boolean }
+  /** `archive`: the engine's archive options (--password), which a worker thread would not otherwise see. */
+  | { type: 'task'; taskId: number; jobs: TaskJob[]; prefixSha1: boolean; archive: ArchiveOptions }
   | { type: 'cancel'; taskId: number };
 
 export type IndexedDigests = Digests & { index: number };

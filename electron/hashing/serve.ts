@@ -3,6 +3,7 @@
  * workers/hash.worker.ts so that file stays a bare entry point (and tests can wrap it).
  */
 import type { MessagePort } from 'node:worker_threads';
+import { setArchiveOptions } from '../evidence/archive-options.js';
 import { openRef } from '../evidence/resolve.js';
 import { breathe, describeError, hashReader, type Digests } from './digest.js';
 import { REPORT_INTERVAL_MS, type FromWorker, type IndexedDigests, type TaskJob, type ToWorker } from './protocol.js';
@@ -21,6 +22,8 @@ export function serveHashTasks(port: MessagePort): void {
       running.get(msg.taskId)?.abort();
       return;
     }
+    // The main thread's archive options (a password given after this worker started) apply from this task on.
+    setArchiveOptions({ password: msg.archive?.password, tempDir: msg.archive?.tempDir });
     const controller = new AbortController();
     running.set(msg.taskId, controller);
     void runTask(port, msg.taskId, msg.jobs, msg.prefixSha1, controller.signal).finally(() => running.delete(msg.taskId));

@@ -5,35 +5,38 @@
  * a few at a time) so hashing many members does not re-read a central directory per file.
  */
 import { stat } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import type { EvidenceRef, Layer } from '../../common/evidence-ref.js';
 import { ParseError } from '../../common/issues.js';
 import type { Filesystem } from '../../common/vfs.js';
 import { TarArchive } from '../../formats/tar/index.js';
 import { ZipArchive, type ZipOpenOptions } from '../../formats/zip/index.js';
 import { FileReader } from '../../io/file-reader.js';
-import type { Reader } from '../../io/reader.js';
+import { readAll, type Reader } from '../../io/reader.js';
+import { archiveOptions, archiveOptionsGeneration, setArchiveOptions } from '../archive-options.js';
 import type { Detected } from '../detect.js';
 import { registerEvidenceOpener, type OpenedEvidence } from '../open.js';
 import { registerOpener } from '../resolve.js';
 import { TarFilesystem } from '../filesystems/tar.js';
 import { ZipFilesystem } from '../filesystems/zip.js';
+import { closeSyncFd, DIRECT_INFLATE_MAX, FdSliceReader, InflatedReader, openSyncFd } from './archive-direct.js';
 import type { CollectionHost, CollectorHash } from './collection.js';
 import { openCollection } from './layouts.js';
+import { IDX_MAX_BYTES, parseSparseIndex, SPARSE_LAYER, SparseReader } from './vr-sparse.js';
 
 export interface CollectionEvidence extends OpenedEvidence {
   hosts: CollectionHost[];
   collectorHashes(): CollectorHash[];
 }
 
-let options: ZipOpenOptions = {};
+/** Process-wide archive options (the CLI's --password, a temp folder); see ../archive-options.ts. */
+export { setArchiveOptions };
 
-/** Process-wide archive options (the CLI's --password, a temp folder). */
-export function setArchiveOptions(o: { password?: string; tempDir?: string }): void {
-  options = { ...options, ...o };
-}
+const zipOptions = (): ZipOpenOptions => ({ ...archiveOptions() });
 
 export async function openArchiveEvidence(path: string, _evidenceId: string, detected: Detected): Promise<CollectionEvidence> {
   const kind = detected.kind === 'zip' ? 'zip' : 'tar';
+  const options = zipOptions();
   let raw: ZipFilesystem | TarFilesystem;
   try {
     raw = kind === 'zip' ? await ZipFilesystem.openFile(path, options) : await TarFilesystem.openFile(path, { gzip: detected.compressed === 'gzip', ...(options.tempDir ? { tempDir: options.tempDir } : {}) });
@@ -45,9 +48,12 @@ export async function openArchiveEvidence(path: string, _evidenceId: string, det
   const errors = [...raw.allIssues.map((i) => ({ path: i.member ?? '/', message: i.message })), ...r.errors];
   if (raw instanceof ZipFilesystem) {
     const locked = raw.archive.entries.filter((e) => e.encryption !== 'none' && !e.isDir);
-    const aes = locked.filter((e) => e.encryption !== 'zipcrypto').length;
-    if (locked.length > 0 && (options.password === undefined || aes > 0)) {
-      errors.push({ path: locked[0]!.name, message: `${locked.length} member(s) are encrypted (${aes} AES/strong, ${locked.length - aes} ZipCrypto), e.g. ${locked[0]!.name}: ${aes ? 'AES is not decrypted here; decrypt with the collector\'s tools' : 'give the password with --password'}` });
+    const strong = locked.filter((e) => e.encryption === 'strong');
+    if (locked.length > 0 && options.password === undefined) {
+      const aes = locked.filter((e) => e.encryption === 'aes').length;
+      errors.push({ path: locked[0]!.name, message: `${locked.length} member(s) are encrypted (${aes} WinZip AES, ${locked.length - aes - strong.length} ZipCrypto, ${strong.length} PKWARE strong), e.g. ${locked[0]!.name}: give the password with --password` });
+    } else if (strong.length > 0) {
+      errors.push({ path: strong[0]!.name, message: `${strong.length} member(s) use PKWARE strong encryption, which is not supported, e.g. ${strong[0]!.name}: decrypt with the collector's tools` });
     }
   }
   return {
@@ -61,7 +67,8 @@ export async function openArchiveEvidence(path: string, _evidenceId: string, det
   };
 }
 
-type Opened = { zip?: ZipArchive; tar?: TarArchive; reader: Reader; refs: number; key: string };
+/** `fd`: a synchronous descriptor on the archive file, for the worker fast paths (archive-direct.ts). */
+type Opened = { zip?: ZipArchive; tar?: TarArchive; reader: Reader; fd?: number; refs: number; key: string };
 const cache = new Map<string, Promise<Opened>>();
 const CACHE_MAX = 8;
 
@@ -87,6 +94,7 @@ async function release(o: Opened): Promise<void> {
       await v.zip?.close();
       await v.tar?.close();
       await v.reader.close();
+      if (v.fd !== undefined) closeSyncFd(v.fd);
     }
   }
 }
@@ -101,7 +109,9 @@ export async function openArchiveRef(ref: EvidenceRef): Promise<Reader> {
   const [outer, ...rest] = ref.chain;
   if (!outer || outer.kind !== 'archive') throw new Error(`not an archive ref: ${ref.evidenceId}:${ref.path}`);
   const st = await stat(outer.locator);
-  let key = `${outer.locator}|${st.size}|${st.mtimeMs}`;
+  const options = zipOptions();
+  // Archives opened under other options (another password) are not reused.
+  let key = `${outer.locator}|${st.size}|${st.mtimeMs}|${archiveOptionsGeneration()}`;
   // The bytes that hold the archive of the next layer; intermediate member readers belong to the cache.
   let source: (() => Promise<Reader>) | null = null;
   const held: Opened[] = [];
@@ -119,7 +129,8 @@ export async function openArchiveRef(ref: EvidenceRef): Promise<Reader> {
       const o = await acquire(`${key}|${gzip ? 'gz' : ''}${l.kind}`, async () => {
         if (!src && l.kind === 'zip') {
           const zip = await ZipArchive.openFile(outer.locator, options);
-          return { zip, reader: { size: zip.size, read: async () => new Uint8Array(0), close: async () => {} } };
+          const fd = isMainThread ? undefined : openSyncFd(outer.locator);
+          return { zip, reader: { size: zip.size, read: async () => new Uint8Array(0), close: async () => {} }, ...(fd !== undefined ? { fd } : {}) };
         }
         const reader = src ? await src() : await FileReader.open(outer.locator);
         try {
@@ -133,8 +144,10 @@ export async function openArchiveRef(ref: EvidenceRef): Promise<Reader> {
       held.push(o);
       const layer = l;
       const open = (): Promise<Reader> => (o.zip ? openZipMember(o.zip, layer) : openTarMember(o.tar!, layer));
-      if (i === rest.length - 1) {
-        const last = await open();
+      const sparse = rest[i + 1]?.kind === SPARSE_LAYER && i + 1 === rest.length - 1 ? rest[i + 1]! : null;
+      if (i === rest.length - 1 || sparse) {
+        let last = (o.fd !== undefined && o.zip ? directMember(o.zip, o.fd, layer) : null) ?? (await open());
+        if (sparse) last = await expandSparse(o, last, sparse);
         return {
           size: last.size,
           read: (off, len) => last.read(off, len),
@@ -152,6 +165,35 @@ export async function openArchiveRef(ref: EvidenceRef): Promise<Reader> {
     for (const h of held) await release(h);
     throw err;
   }
+}
+
+/** A Velociraptor sparse upload: the stored runs re-expanded through the sibling .idx member (vr-sparse.ts). */
+async function expandSparse(o: Opened, data: Reader, l: Layer): Promise<Reader> {
+  try {
+    const idx = o.zip ? await openZipMember(o.zip, l) : await openTarMember(o.tar!, l);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8').decode(await readAll(idx, IDX_MAX_BYTES));
+    } finally {
+      await idx.close();
+    }
+    return new SparseReader(data, parseSparseIndex(text, data.size, l.locator));
+  } catch (err) {
+    await data.close();
+    throw err;
+  }
+}
+
+/** A worker's fast reader for a plain member of a ZIP file on disk, or null to take the general path. */
+function directMember(z: ZipArchive, fd: number, l: Layer): Reader | null {
+  const e = findZip(z, l);
+  const d = e ? z.plainData(e) : null;
+  if (!e || !d) return null;
+  if (d.method === 0) return new FdSliceReader(fd, d.dataOffset, Math.min(d.size, d.compressedSize));
+  if (d.size > DIRECT_INFLATE_MAX || d.compressedSize > DIRECT_INFLATE_MAX) return null;
+  return new InflatedReader(fd, { name: e.name, ...d }, (code, message) => {
+    if (!z.issues.some((i) => i.code === code && i.member === e.name)) z.issues.push({ severity: 'error', code, member: e.name, message });
+  });
 }
 
 async function openZipMember(z: ZipArchive, l: Layer): Promise<Reader> {

@@ -6,6 +6,7 @@
 import type { Layer } from '../../common/evidence-ref.js';
 import { LIMITS } from '../../common/limits.js';
 import { joinPath, splitPath, type FileEntry, type Filesystem, type HostFileHash, type OsKind } from '../../common/vfs.js';
+import type { Reader } from '../../io/reader.js';
 import type { OpenedHost } from '../open.js';
 import { OverlayFilesystem, VirtualTree, type TimeBasis } from '../filesystems/overlay.js';
 
@@ -61,6 +62,8 @@ export interface Mapped {
   /** Host path components, or null to leave the file out of this view. */
   parts: string[] | null;
   times?: KnownTimes | undefined;
+  /** Different bytes than the stored file's own (a sparse upload re-expanded), with their citation. */
+  content?: { size: number; open: () => Promise<Reader>; layers: Layer[] } | undefined;
 }
 
 /**
@@ -80,7 +83,7 @@ export async function remap(
     const t = m.times;
     const basis = t ? 'utc' : o.timeBasis ?? (e as { timeBasis?: TimeBasis }).timeBasis ?? 'utc';
     tree.add(m.parts, {
-      size: e.size,
+      size: m.content?.size ?? e.size,
       ...(e.id !== undefined ? { id: e.id } : {}),
       created: t?.created !== undefined ? t.created : e.created,
       modified: t?.modified !== undefined ? t.modified : e.modified,
@@ -88,8 +91,8 @@ export async function remap(
       changed: t?.changed !== undefined ? t.changed : e.changed,
       timeBasis: basis,
       type: e.type === 'link' ? 'link' : e.type === 'other' ? 'other' : 'file',
-      open: () => src.open(e.path),
-      layers: src.layersFor(e.path),
+      open: m.content?.open ?? (() => src.open(e.path)),
+      layers: m.content?.layers ?? src.layersFor(e.path),
     }, 'keep-first');
   }
   return new OverlayFilesystem(o.kind, tree, o.baseLayers);

@@ -6,4 +6,5 @@
  */
 import './image.js';
 import './archive.js';
+import './collection-folder.js';
 export {};

@@ -10,7 +10,7 @@ import type { ZipOpenOptions } from '../../formats/zip/index.js';
 import { TarFilesystem } from '../filesystems/tar.js';
 import { ZipFilesystem } from '../filesystems/zip.js';
 import { readAftermath, isAftermath } from './aftermath.js';
-import { coverageLines, remap, walkFiles, type CollectionHost, type CollectionResult, type CollectorHash, type Layout } from './collection.js';
+import { coverageLines, readText, remap, walkFiles, type CollectionHost, type CollectionResult, type CollectorHash, type Layout } from './collection.js';
 import { isCylr, readCylr } from './cylr.js';
 import { hasDriveFolders, isKape, readKape } from './kape.js';
 import { isUac, readUac } from './uac.js';
@@ -70,7 +70,13 @@ export async function openCollection(fs: Filesystem, ctx: CollectionContext = {}
   if (set.has('data.zip') && root.filter((e) => e.type === 'file').every((e) => e.name === 'data.zip' || e.name === 'metadata.json')) {
     // A protected Velociraptor container: the real collection is the inner data.zip.
     const inner = await nested(fs, '/data.zip', ctx, errors);
-    if (!inner) return result('velociraptor', []);
+    if (!inner) {
+      const scheme = /"Scheme"\s*:\s*"([^"]+)"/.exec((await readText(fs, '/metadata.json')) ?? '')?.[1];
+      if (scheme && scheme !== 'Password') {
+        errors.push({ path: '/data.zip', message: `the collection password is wrapped with the collector's ${scheme} key (metadata.json EncryptedPass): recover it with the matching private key, then give it with --password` });
+      }
+      return result('velociraptor', []);
+    }
     const r = await openCollection(inner, { ...ctx, depth: depth + 1 });
     errors.push(...r.errors);
     return result(r.layout, r.hosts);

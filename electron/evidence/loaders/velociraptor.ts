@@ -7,7 +7,8 @@
  */
 import { splitPath, type FileEntry, type Filesystem } from '../../common/vfs.js';
 import { OverlayFilesystem } from '../filesystems/overlay.js';
-import { hostPath, isObject, isoTime, jsonRows, readText, remap, walkFiles, windowsPath, type CollectorHash, type KnownTimes } from './collection.js';
+import { hostPath, isObject, isoTime, jsonRows, readText, remap, walkFiles, windowsPath, type CollectorHash, type KnownTimes, type Mapped } from './collection.js';
+import { IDX_MAX_BYTES, parseSparseIndex, SPARSE_LAYER, SparseReader } from './vr-sparse.js';
 
 const ACCESSOR_ORDER = ['auto', 'file', 'ntfs', 'lazy_ntfs', 'mft', 'ntfs_vss'];
 
@@ -142,12 +143,12 @@ export async function readVelociraptor(fs: Filesystem): Promise<VrRead> {
 
   // Uploads: accessor → device → components.
   const byVol = new Map<string, { vol: VrVolume; files: { e: FileEntry; parts: string[]; rank: number }[] }>();
-  let sparse = 0;
+  const idx = new Map<string, FileEntry>();
   for await (const e of walkFiles(fs, '/uploads')) {
     const comps = splitPath(e.path).slice(1);
     if (comps.length < 3) continue;
     const accessor = comps[0]!;
-    if (e.name.endsWith('.idx')) { sparse++; continue; }
+    if (e.name.endsWith('.idx')) { idx.set(e.path.slice(0, -4), e); continue; }
     const device = decodeComponent(comps[1]!);
     const { vol, rootPart } = volumeOf(device);
     const parts = [...(rootPart !== null ? [rootPart] : []), ...comps.slice(2).map(decodeComponent)];
@@ -157,7 +158,7 @@ export async function readVelociraptor(fs: Filesystem): Promise<VrRead> {
     slot.files.push({ e, parts, rank });
     byVol.set(vol.key, slot);
   }
-  if (sparse > 0) notes.push(`${sparse} sparse upload(s) (.idx maps): the stored runs are shown without re-expanding the holes`);
+  const sparse = await sparseUploads(fs, idx, notes);
   const views: VrView[] = [];
   const order = [...byVol.values()].sort((a, b) => rank(a.vol) - rank(b.vol));
   for (const { vol, files } of order) {
@@ -165,11 +166,42 @@ export async function readVelociraptor(fs: Filesystem): Promise<VrRead> {
     const partsOf = new Map(files.map((f) => [f.e.path, f.parts]));
     const fsView = await remap(fs, files.map((f) => f.e), (e) => {
       const parts = partsOf.get(e.path)!;
-      return { parts, times: times.get(hostPath(parts).toLowerCase()) };
+      return { parts, times: times.get(hostPath(parts).toLowerCase()), content: sparse.get(e.path) };
     }, { kind: 'velociraptor', foldCase: vol.windows, baseLayers: fs.layersFor('/'), timeBasis: 'local-no-zone' });
     views.push({ key: vol.key, label: vol.label, windows: vol.windows, fs: fsView });
   }
   return { hostName, hostNameSource, views, hashes, notes, uploadsListed };
+}
+
+/**
+ * Sparse uploads re-expanded to their original size (vr-sparse.ts). The citation gains a `vr-sparse`
+ * layer naming the .idx member, so a hash worker re-expands the same way from the EvidenceRef.
+ * A map that does not parse leaves the stored runs as they are, with a note.
+ */
+async function sparseUploads(fs: Filesystem, idx: Map<string, FileEntry>, notes: string[]): Promise<Map<string, Mapped['content']>> {
+  const out = new Map<string, Mapped['content']>();
+  let bad = 0;
+  for (const [dataPath, ie] of idx) {
+    const data = await fs.stat(dataPath).catch(() => null);
+    if (!data || data.type !== 'file') continue;
+    try {
+      const text = await readText(fs, ie.path, IDX_MAX_BYTES);
+      if (text === null) throw new Error(`${ie.path} could not be read`);
+      const map = parseSparseIndex(text, data.size, ie.path);
+      const idxLayer = fs.layersFor(ie.path).at(-1)!;
+      out.set(dataPath, {
+        size: map.size,
+        open: async () => new SparseReader(await fs.open(dataPath), map),
+        layers: [...fs.layersFor(dataPath), { kind: SPARSE_LAYER, locator: idxLayer.locator, ...(idxLayer.offset !== undefined ? { offset: idxLayer.offset } : {}) }],
+      });
+    } catch (err) {
+      bad++;
+      notes.push(`sparse upload ${dataPath}: its .idx map is unusable (${(err as Error).message}); the stored runs are shown as they are`);
+    }
+  }
+  if (out.size > 0) notes.push(`${out.size} sparse upload(s) re-expanded to their original size from .idx maps (holes read as zeros)`);
+  if (bad > 0 && out.size === 0) notes.push(`${bad} sparse upload(s) could not be re-expanded`);
+  return out;
 }
 
 function rank(v: VrVolume): number {

@@ -7,6 +7,7 @@ import { ParseError } from '../../common/issues.js';
 import { FileReader, openReadOnly } from '../../io/file-reader.js';
 import type { Reader } from '../../io/reader.js';
 import { SliceReader } from '../../io/slice-reader.js';
+import { AES_MAC_BYTES, AesCtrReader, aesDecrypt, deriveAesKeys, type AesKeys } from './aes.js';
 import { readCentralDirectory } from './central-directory.js';
 import { FLAG_DATA_DESCRIPTOR } from './fields.js';
 import { ZIP_LIMITS } from './limits.js';
@@ -113,32 +114,60 @@ export class ZipArchive {
     return null;
   }
 
+  /**
+   * Where an unencrypted stored or deflated member's data lies, after the same checks openMember
+   * makes (so a caller with faster I/O, a hash worker, can read it directly); null for any other member.
+   */
+  plainData(e: ZipEntryInfo): { dataOffset: number; method: 0 | 8; compressedSize: number; size: number; crc32: number } | null {
+    const loc = this.located.get(e.index);
+    if (!loc || e.isDir || e.encryption !== 'none' || (e.method !== 0 && e.method !== 8) || this.bombReason(e)) return null;
+    return { dataOffset: loc.dataOffset, method: e.method, compressedSize: e.compressedSize, size: e.size, crc32: e.crc32 };
+  }
+
   /** A Reader over one member's content. Throws ParseError naming the member when it cannot be read. */
   async openMember(e: ZipEntryInfo): Promise<Reader> {
     const loc = this.located.get(e.index);
     if (!loc) throw new ParseError('bad-signature', { what: `local header of ${e.name}` }, `${e.name}: its local header could not be read`);
     if (e.isDir) throw new ParseError('decode', { what: e.name }, `${e.name} is a directory`);
-    if (e.encryption === 'aes' || e.encryption === 'strong') {
-      throw new ParseError('encrypted', { what: e.name }, `${e.name} is ${e.encryption === 'aes' ? 'AES' : 'strong'}-encrypted: decrypt it with the collector's tools first (--password supports ZipCrypto only)`);
+    if (e.encryption === 'strong') {
+      throw new ParseError('encrypted', { what: e.name }, `${e.name} uses PKWARE strong encryption, which is not supported: decrypt it with the collector's tools first`);
     }
-    if (e.encryption === 'zipcrypto' && this.opts.password === undefined) {
-      throw new ParseError('encrypted', { what: e.name }, `${e.name} is password-protected (ZipCrypto): give the password with --password`);
+    if (e.encryption !== 'none' && this.opts.password === undefined) {
+      throw new ParseError('encrypted', { what: e.name }, `${e.name} is password-protected (${e.encryption === 'aes' ? 'WinZip AES' : 'ZipCrypto'}): give the password with --password`);
     }
     const bomb = this.bombReason(e);
     if (bomb) throw new ParseError('limit-exceeded', { what: e.name, need: e.size }, bomb);
-    if (e.method !== 0 && e.method !== 8) {
-      throw new ParseError('unsupported-version', { what: e.name }, `${e.name} uses compression method ${e.method}; only stored (0) and deflate (8) are supported`);
+    const method = e.encryption === 'aes' ? e.aesActualMethod : e.method;
+    if (method !== 0 && method !== 8) {
+      throw new ParseError('unsupported-version', { what: e.name }, `${e.name} uses compression method ${String(method)}; only stored (0) and deflate (8) are supported`);
     }
-    if (e.method === 0 && e.encryption === 'none') {
+    const onIssue = (code: string, msg: string): void => this.issue(code, e.name, msg);
+    let keys: AesKeys | null = null;
+    if (e.encryption === 'aes') {
+      keys = await deriveAesKeys(this.reader, loc.dataOffset, e.compressedSize, e.aesStrength, this.opts.password!, e.name);
+      if (method === 0) {
+        if (keys.dataLength !== e.size) this.issue('size-mismatch', e.name, `AES member ${e.name} holds ${keys.dataLength} bytes but declares ${e.size}`);
+        return new AesCtrReader(this.reader, loc.dataOffset, keys, e.name, onIssue);
+      }
+    } else if (method === 0 && e.encryption === 'none') {
       if (e.compressedSize !== e.size) this.issue('size-mismatch', e.name, `stored member ${e.name} has compressed size ${e.compressedSize} but size ${e.size}`);
       return new SliceReader(this.reader, loc.dataOffset, Math.min(e.size, e.compressedSize));
     }
     const checkByte = e.flags & FLAG_DATA_DESCRIPTOR ? (e.dosTime >> 8) & 0xff : e.crc32 >>> 24;
+    // AE-2 leaves the CRC at 0 (the MAC authenticates instead); AE-1 keeps it.
+    const crc = keys && (e.aesVendorVersion === 2 || e.crc32 === 0) ? null : e.crc32;
     const source = (): AsyncIterable<Uint8Array> => {
-      let s: AsyncIterable<Uint8Array> = storedBytes(this.reader, loc.dataOffset, e.compressedSize);
-      if (e.encryption === 'zipcrypto') s = zipCryptoDecrypt(s, this.opts.password!, checkByte, e.name);
-      if (e.method === 8) s = inflateRaw(s, e.name);
-      return guardSize(s, { member: e.name, size: e.size, crc32: e.crc32, onIssue: (code, msg) => this.issue(code, e.name, msg) });
+      let s: AsyncIterable<Uint8Array>;
+      if (keys) {
+        const k = keys;
+        const macAt = loc.dataOffset + k.dataStart + k.dataLength;
+        s = aesDecrypt(storedBytes(this.reader, loc.dataOffset + k.dataStart, k.dataLength), k, () => this.reader.read(macAt, AES_MAC_BYTES), e.name, onIssue);
+      } else {
+        s = storedBytes(this.reader, loc.dataOffset, e.compressedSize);
+        if (e.encryption === 'zipcrypto') s = zipCryptoDecrypt(s, this.opts.password!, checkByte, e.name);
+      }
+      if (method === 8) s = inflateRaw(s, e.name);
+      return guardSize(s, { member: e.name, size: e.size, crc32: crc, onIssue });
     };
     return new StreamedReader(e.size, source, {
       what: `ZIP member ${e.name}`,

@@ -172,7 +172,7 @@ export function parseCentralEntry(c: ByteCursor, index: number, prefix: number):
     dosTime: c.u16(12, 'last mod time'),
     encryption,
     times: extra.times ?? { modified: dos, accessed: null, created: null, basis: dos ? 'local-no-zone' : 'none' },
-    ...(extra.aes ? { aesActualMethod: extra.aes.actualMethod, aesStrength: extra.aes.strength } : {}),
+    ...(extra.aes ? { aesActualMethod: extra.aes.actualMethod, aesStrength: extra.aes.strength, aesVendorVersion: extra.aes.vendorVersion } : {}),
   };
   return entry;
 }

@@ -30,11 +30,16 @@ export async function locateMember(r: Reader, e: ZipEntryInfo, issues: ZipIssue[
     issues.push({ severity: 'warning', code: 'name-mismatch', member: e.name, message: `local header names this member ${JSON.stringify(localName)}; the central directory name is used` });
   }
   let times: ZipTimes | undefined;
-  if (e.times.basis !== 'utc' && extraLen > 0) {
-    // The local extended-timestamp extra can carry atime/ctime that the central copy leaves out.
-    times = parseExtra(v.raw(nameLen, extraLen, 'local extra field'), at + 30 + nameLen, { size: false, csize: false, offset: false }).times;
+  let aes: { aesActualMethod: number; aesStrength: number; aesVendorVersion: number } | undefined;
+  const wantAes = e.method === 99 && e.aesStrength === undefined;
+  if ((e.times.basis !== 'utc' || wantAes) && extraLen > 0) {
+    // The local extended-timestamp extra can carry atime/ctime that the central copy leaves out;
+    // a lister that skips extras (node-stream-zip) leaves the AES parameters to be read here.
+    const x = parseExtra(v.raw(nameLen, extraLen, 'local extra field'), at + 30 + nameLen, { size: false, csize: false, offset: false });
+    if (e.times.basis !== 'utc') times = x.times;
+    if (wantAes && x.aes) aes = { aesActualMethod: x.aes.actualMethod, aesStrength: x.aes.strength, aesVendorVersion: x.aes.vendorVersion };
   }
-  return { entry: times ? { ...e, times } : e, dataOffset };
+  return { entry: times || aes ? { ...e, ...(times ? { times } : {}), ...aes } : e, dataOffset };
 }
 
 /**
@@ -85,7 +90,7 @@ export async function walkLocalHeaders(r: Reader, issues: ZipIssue[], maxEntries
       index: out.length, name, isDir: name.endsWith('/') || name.endsWith('\\'), versionMadeBy: 0, flags, method, crc32: crc,
       compressedSize: csize, size, localHeaderOffset: at, externalAttributes: 0, dosTime: h.u16(10, 'local time'), encryption,
       times: extra.times ?? { modified: dos, accessed: null, created: null, basis: dos ? 'local-no-zone' : 'none' },
-      ...(extra.aes ? { aesActualMethod: extra.aes.actualMethod, aesStrength: extra.aes.strength } : {}),
+      ...(extra.aes ? { aesActualMethod: extra.aes.actualMethod, aesStrength: extra.aes.strength, aesVendorVersion: extra.aes.vendorVersion } : {}),
     });
     at = next;
   }

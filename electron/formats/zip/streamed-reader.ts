@@ -63,6 +63,15 @@ export class StreamedReader implements Reader {
     return this.spill.read(offset, length);
   }
 
+  /**
+   * The content front to back exactly as produced (no copies, no memory or temp copy), for one
+   * sequential consumer such as a hash; null once this reader has been read another way.
+   */
+  sequentialChunks(): AsyncIterable<Uint8Array> | null {
+    if (this.closed || this.it || this.mem || this.spill) return null;
+    return this.source();
+  }
+
   private async collect(): Promise<Uint8Array> {
     const out = new Uint8Array(this.size);
     let got = 0;

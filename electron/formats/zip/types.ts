@@ -33,6 +33,8 @@ export interface ZipEntryInfo {
   /** For AES members: the method the data uses after decryption. */
   readonly aesActualMethod?: number;
   readonly aesStrength?: number;
+  /** 1 = AE-1 (CRC kept), 2 = AE-2 (CRC zero; the MAC authenticates). */
+  readonly aesVendorVersion?: number;
   readonly times: ZipTimes;
 }
 
@@ -51,7 +53,7 @@ export interface ZipIssue {
 }
 
 export interface ZipOpenOptions {
-  /** Password for ZipCrypto members (AES is reported, not decrypted). */
+  /** Password for ZipCrypto and WinZip AES members. */
   password?: string;
   /** Directory for private spill files; defaults to os.tmpdir(). */
   tempDir?: string;

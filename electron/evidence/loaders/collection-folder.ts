@@ -1,0 +1,125 @@
+/**
+ * A folder dropped as one evidence item that holds collection archives side by side (100 hosts'
+ * Velociraptor/KAPE/UAC ZIPs collected into one share): one host per collection, each named from
+ * its collector's own metadata, instead of one "live folder" host made of ZIP files.
+ *
+ * Detection is by content: the folder's top-level files are sniffed (ZIP, gzip, ustar magic) and
+ * the folder counts as a collection folder when archives are the majority of its entries
+ * (collector `.log` sidecars do not count against them). If no archive turns out to hold a real
+ * collection, the folder is read as a live folder after all. Archives are opened one after another
+ * through a HandlePool, so however many there are, at most MAX_OPEN descriptors are open.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EvidenceItem } from '../../common/scan-result.js';
+import { ZipArchive } from '../../formats/zip/index.js';
+import { FileReader } from '../../io/file-reader.js';
+import type { Filesystem } from '../../common/vfs.js';
+import { archiveOptions } from '../archive-options.js';
+import type { Detected } from '../detect.js';
+import { FolderFilesystem } from '../filesystems/folder.js';
+import { TarFilesystem } from '../filesystems/tar.js';
+import { ZipFilesystem } from '../filesystems/zip.js';
+import { registerEvidenceOpener, type OpenedEvidence } from '../open.js';
+import type { CollectionHost } from './collection.js';
+import { HandlePool } from './handle-pool.js';
+import { openCollection } from './layouts.js';
+
+/** Descriptors a collection folder may hold open at once. */
+export const MAX_OPEN = 16;
+/** Top-level entries sniffed before the folder is taken for a live folder anyway. */
+const MAX_SNIFF = 10_000;
+
+type ArchiveKind = 'zip' | 'tar' | 'tgz';
+
+export interface FolderArchive { path: string; name: string; kind: ArchiveKind; size: number }
+
+async function sniff(path: string): Promise<{ kind: ArchiveKind; size: number } | null> {
+  const r = await FileReader.open(path).catch(() => null);
+  if (!r) return null;
+  try {
+    const h = await r.read(0, 264);
+    const ascii = (off: number, s: string): boolean => [...s].every((c, i) => h[off + i] === c.charCodeAt(0));
+    if (ascii(0, 'PK\x03\x04') || ascii(0, 'PK\x05\x06')) return { kind: 'zip', size: r.size };
+    if (h[0] === 0x1f && h[1] === 0x8b) return { kind: 'tgz', size: r.size };
+    if (ascii(257, 'ustar')) return { kind: 'tar', size: r.size };
+    return null;
+  } finally {
+    await r.close();
+  }
+}
+
+/** The collection archives of a folder, or null when the folder is not mostly archives. */
+export async function collectionArchives(folder: string): Promise<FolderArchive[] | null> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  if (entries.length === 0 || entries.length > MAX_SNIFF) return null;
+  const archives: FolderArchive[] = [];
+  let others = 0;
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (e.isDirectory()) { others++; continue; }
+    if (!e.isFile()) continue;
+    const s = await sniff(join(folder, e.name));
+    if (s) archives.push({ path: join(folder, e.name), name: e.name, ...s });
+    else if (!/\.log$/i.test(e.name)) others++;
+  }
+  return archives.length > 0 && archives.length > others ? archives : null;
+}
+
+async function openOne(pool: HandlePool, a: FolderArchive): Promise<ZipFilesystem | TarFilesystem> {
+  const reader = await pool.reader(a.path);
+  const outer = [{ kind: 'archive', locator: a.path }];
+  if (a.kind === 'zip') return ZipFilesystem.fromArchive(await ZipArchive.open(reader, { ...archiveOptions() }, true), outer);
+  const tempDir = archiveOptions().tempDir;
+  return TarFilesystem.openReader(reader, outer, { gzip: a.kind === 'tgz', ...(tempDir ? { tempDir } : {}) });
+}
+
+export async function openCollectionFolder(path: string, archives: FolderArchive[]): Promise<OpenedEvidence | null> {
+  const pool = new HandlePool(MAX_OPEN);
+  const opened: Filesystem[] = [];
+  const hosts: CollectionHost[] = [];
+  const errors: EvidenceItem['errors'] = [];
+  const layouts = new Set<string>();
+  for (const a of archives) {
+    let raw: ZipFilesystem | TarFilesystem;
+    try {
+      raw = await openOne(pool, a);
+    } catch (err) {
+      errors.push({ path: `/${a.name}`, message: `cannot read the ${a.kind === 'zip' ? 'ZIP' : 'tar'} archive: ${(err as Error).message}` });
+      continue;
+    }
+    opened.push(raw);
+    const r = await openCollection(raw, { zip: { ...archiveOptions() }, opened, fallbackLabel: a.name.replace(/\.(zip|tar|tgz|tar\.gz)$/i, '') });
+    for (const i of raw.allIssues) errors.push({ path: `/${a.name}${i.member ? `:${i.member}` : ''}`, message: i.message });
+    for (const e of r.errors) errors.push({ path: `/${a.name}${e.path === '/' ? '' : `:${e.path}`}`, message: e.message });
+    const real = r.hosts.filter((h) => r.layout !== 'plain' || h.osHint !== 'unknown');
+    for (const h of real) hosts.push({ ...h, notes: [`collection archive ${a.name}`, ...h.notes] });
+    if (real.length > 0) layouts.add(r.layout);
+    else errors.push({ path: `/${a.name}`, message: `${a.name} holds no recognisable collection or host tree: not scanned as a host` });
+  }
+  const close = async (): Promise<void> => {
+    for (const fs of opened.reverse()) await fs.close().catch(() => undefined);
+    await pool.close();
+  };
+  if (hosts.length === 0) {
+    await close();
+    return null;
+  }
+  return {
+    item: { kind: 'folder', layout: layouts.size === 1 ? [...layouts][0]! : 'mixed', sizeBytes: archives.reduce((s, a) => s + a.size, 0), errors },
+    hosts,
+    close,
+  };
+}
+
+/** The folder opener: a collection folder when it is one, else the live folder (open.ts's default). */
+async function openFolderOrCollections(path: string, _evidenceId: string, _detected: Detected): Promise<OpenedEvidence> {
+  const archives = await collectionArchives(path).catch(() => null);
+  if (archives) {
+    const ev = await openCollectionFolder(path, archives);
+    if (ev) return ev;
+  }
+  const fs = await FolderFilesystem.open(path);
+  return { item: { kind: 'folder', layout: 'plain', sizeBytes: 0, errors: [] }, hosts: [{ fs, label: null }], close: () => fs.close() };
+}
+
+registerEvidenceOpener('folder', openFolderOrCollections);
