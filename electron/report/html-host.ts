@@ -4,6 +4,12 @@ import { esc } from './escape.js';
 import type { HostSection } from './model.js';
 import { STAGE_LABEL } from './stage-labels.js';
 
+/** Date over time: a narrow column that never breaks a timestamp in the middle of a number. */
+function whenCell(iso: string): string {
+  const t = iso.indexOf('T');
+  return t > 0 ? `${esc(iso.slice(0, t))}<br>${esc(iso.slice(t + 1))}` : esc(iso);
+}
+
 const t = (s: string | null | undefined): string => (s ? esc(s) : '—');
 
 export function hostHtml(sec: HostSection): string {
@@ -30,7 +36,7 @@ export function hostHtml(sec: HostSection): string {
   const examined = (h.coverage ?? []).filter((c) => c.state === 'examined');
   const coverage = examined.length ? `<p class="small muted">Examined: ${examined.map((c) => `${esc(c.area)} (${esc(c.platform)}: ${esc(c.detail)})`).join('; ')}.</p>` : '';
   const timeline = h.timeline.length
-    ? `<table><tr><th>Time (UTC)</th><th>Event</th><th>Source</th></tr>${h.timeline.map((e) => `<tr><td class="mono">${esc(e.time)}</td><td>${esc(e.event)}</td><td><code>${esc(e.source)}</code></td></tr>`).join('')}</table>`
+    ? `<table><tr><th>Time (UTC)</th><th>Event</th><th>Source</th></tr>${h.timeline.map((e) => `<tr><td class="mono when">${whenCell(e.time)}</td><td>${esc(e.event)}</td><td><code>${esc(e.source)}</code></td></tr>`).join('')}</table>`
     : '<p>No dated facts.</p>';
   return `<section class="host" id="host-${esc(h.id)}">
 <h2>${esc(h.id)} · ${esc(h.name)} <span class="v ${esc(h.verdict)}">${esc(h.verdict)}</span></h2>
