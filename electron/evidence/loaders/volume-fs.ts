@@ -1,6 +1,7 @@
 /**
  * What file system a volume holds, decided from its bytes: NTFS (boot sector), APFS (container
- * superblock), HFS+/HFSX (volume header at 1024). Each becomes a Filesystem with the layers that
+ * superblock), HFS+/HFSX (volume header at 1024), ext2/3/4 (superblock at 1024), FAT12/16/32
+ * (BPB; exFAT is named and refused). Each becomes a Filesystem with the layers that
  * lead to it, so any process can re-open the same bytes from an EvidenceRef.
  */
 import type { Layer } from '../../common/evidence-ref.js';
@@ -12,6 +13,10 @@ import type { Reader } from '../../io/reader.js';
 import { NtfsFilesystem } from '../filesystems/ntfs.js';
 import { openApfsContainer } from '../filesystems/apfs.js';
 import { HfsPlusFilesystem } from '../filesystems/hfsplus.js';
+import { looksLikeExfat, looksLikeFat } from '../../formats/fat/index.js';
+import { looksLikeExt } from '../../formats/ext/index.js';
+import { FatFilesystem } from '../filesystems/fat.js';
+import { ExtFilesystem } from '../filesystems/ext.js';
 
 export interface VolumeFs {
   fs: Filesystem;
@@ -35,6 +40,13 @@ export async function filesystemsOn(reader: Reader, base: Layer[], label: string
       return out;
     }
     if (looksLikeHfsPlus(head.subarray(1024, 1024 + 512))) return [{ fs: await HfsPlusFilesystem.open(reader, [...base, { kind: 'hfsplus', locator: label }]), label, role: null }];
+    // Volumes that are not 3CX hosts (USB sticks, Linux disks) still list, read and hash.
+    if (looksLikeExt(head)) return [{ fs: await ExtFilesystem.open(reader, [...base, { kind: 'ext', locator: label }]), label, role: null }];
+    if (looksLikeExfat(head)) {
+      errors.push({ path: '/', message: `${where}: exFAT file system; this version does not read exFAT` });
+      return [];
+    }
+    if (looksLikeFat(head.subarray(0, 512))) return [{ fs: await FatFilesystem.open(reader, [...base, { kind: 'fat', locator: label }]), label, role: null }];
   } catch (e) {
     errors.push({ path: '/', message: `${where}: file system unreadable: ${(e as Error).message}` });
     return [];
@@ -49,6 +61,8 @@ export async function reopenFilesystem(reader: Reader, layers: Layer[]): Promise
   const base = layers.slice(0, -1);
   if (last.kind === 'ntfs') return NtfsFilesystem.open(reader, layers);
   if (last.kind === 'hfsplus') return HfsPlusFilesystem.open(reader, layers);
+  if (last.kind === 'fat') return FatFilesystem.open(reader, layers);
+  if (last.kind === 'ext') return ExtFilesystem.open(reader, layers);
   if (last.kind === 'apfs') {
     const c = await openApfsContainer(reader, base);
     const v = c.volumes.find((x) => x.uuid === last.locator);
