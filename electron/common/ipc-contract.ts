@@ -95,6 +95,54 @@ export interface HostsQuery {
   text?: string;
 }
 
+/**
+ * One finding: one piece of evidence a stage of a host cites, with the indicators matched on the
+ * same file. The Findings view lists every one of them across the case.
+ */
+export interface FindingRow {
+  /** `H12/beacon/0`: host, stage, and the citation's position in that stage (stable for a scan). */
+  key: string;
+  hostId: string;
+  hostName: string;
+  verdict: Verdict;
+  stage: StageId;
+  status: StageStatus;
+  /** Position of this citation within the stage's evidence (the host view picks it out). */
+  index: number;
+  evidenceId: string;
+  path: string;
+  artefact: string;
+  detail: string;
+  citation: string;
+  time: string | null;
+  /** `type value` of each indicator matched on this file of this host. */
+  iocHits: string[];
+}
+
+export type FindingSort = 'host' | 'stage' | 'time' | 'artefact' | 'iocs';
+
+export interface FindingsQuery {
+  offset: number;
+  limit: number;
+  /** Case-insensitive substring of the host name, or a host id (H12). */
+  host?: string;
+  /** Empty or absent: every stage. */
+  stages?: StageId[];
+  /** Case-insensitive substring of the detail, artefact, path, citation or an indicator. */
+  text?: string;
+  sort?: FindingSort;
+  descending?: boolean;
+}
+
+export interface FindingsPage {
+  /** Findings matching the filters. */
+  total: number;
+  /** Findings in the case, and hosts that have at least one. */
+  all: number;
+  hostsWithFindings: number;
+  items: FindingRow[];
+}
+
 export interface BrowseEntry {
   name: string;
   path: string;
@@ -136,7 +184,7 @@ export interface ScanProgressEvent {
   total: number | null;
 }
 
-export type MenuCommand = 'new-case' | 'open-case' | 'open-demo' | 'add-files' | 'add-folders' | 'print-report' | 'view-fleet' | 'view-evidence' | 'view-browser' | 'view-report' | 'about';
+export type MenuCommand = 'new-case' | 'open-case' | 'open-demo' | 'add-files' | 'add-folders' | 'print-report' | 'view-fleet' | 'view-evidence' | 'view-findings' | 'view-browser' | 'view-report' | 'about';
 
 /** Renderer → main: channel → [request, response]. */
 export interface RendererContract {
@@ -148,7 +196,11 @@ export interface RendererContract {
   'case:close': [Record<string, never>, null];
   'evidence:add': [AddEvidenceSource, CaseSnapshot];
   'scan:start': [Record<string, never>, CaseSnapshot];
-  'scan:cancel': [Record<string, never>, CaseSnapshot];
+  /** Without an id: stop the whole scan. With one: stop only that item (its hosts end up not assessed). */
+  'scan:cancel': [{ evidenceId?: string }, CaseSnapshot];
+  /** Takes an item out of the case (not while scanning); its hosts leave the fleet; the evidence is never touched. */
+  'evidence:remove': [{ evidenceId: string }, CaseSnapshot];
+  'findings:list': [FindingsQuery, FindingsPage];
   'hosts:list': [HostsQuery, { total: number; items: HostSummary[] }];
   'host:get': [{ hostId: string }, HostResult];
   'evidence:browse': [{ evidenceId: string; path: string }, BrowseResult];
@@ -194,6 +246,8 @@ export const API_METHODS = {
   addEvidence: 'evidence:add',
   startScan: 'scan:start',
   cancelScan: 'scan:cancel',
+  removeEvidence: 'evidence:remove',
+  listFindings: 'findings:list',
   listHosts: 'hosts:list',
   getHost: 'host:get',
   browseEvidence: 'evidence:browse',

@@ -60,3 +60,8 @@ export function queryHosts(rows: readonly HostSummary[], q: HostsQuery): { total
   const limit = Math.min(MAX_PAGE, Math.max(0, Math.floor(q.limit)));
   return { total: hits.length, items: hits.slice(offset, offset + limit) };
 }
+
+/** The result without one evidence item: a host built from it (alone or with others) no longer stands on the case's evidence. */
+export function withoutEvidence(r: ScanResult, evidenceId: string): ScanResult {
+  return { ...r, evidence: r.evidence.filter((e) => e.id !== evidenceId), hosts: r.hosts.filter((h) => !h.evidence.includes(evidenceId)), errors: r.errors.filter((e) => e.evidenceId !== evidenceId) };
+}

@@ -4,16 +4,17 @@
  * real Engine, so what the tests drive is what the app runs. It never throws to its caller:
  * `handle` answers with a tagged result.
  */
-import { readFile, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CaseEvidence, CaseSnapshot, EngineChannel, EngineReq, EngineRes, EventContract, HostSummary, IpcError, IpcResult } from '../common/ipc-contract.js';
 import type { ScanResult } from '../common/scan-result.js';
 import { renderHtmlReport } from '../report/html.js';
-import { countVerdicts, queryHosts, summarizeHost } from './case-queries.js';
+import { countVerdicts, queryHosts, summarizeHost, withoutEvidence } from './case-queries.js';
 import { CaseStore, CaseStoreError, verifyAudit, type AuditEntry } from './case-store.js';
-import { prepareDemoEvidence, type DemoEvidence } from './demo.js';
+import { prepareDemoEvidence, removeOldDemo, type DemoEvidence } from './demo.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { BrowseError, EvidenceBrowser } from './evidence-browser.js';
+import { indexFindings, queryFindings, type FindingIndex } from './findings.js';
 
 export type ServiceEvent = { [E in 'scan:progress' | 'case:updated']: { event: E; payload: EventContract[E] } }['scan:progress' | 'case:updated'];
 
@@ -30,9 +31,11 @@ export class CaseService {
   private store: CaseStore | null = null;
   private result: ScanResult | null = null;
   private summaries: HostSummary[] = [];
+  private findings: FindingIndex = indexFindings(null);
   private browser: EvidenceBrowser | null = null;
   private demo: DemoEvidence | null = null;
-  private scan: { controller: AbortController; done: Promise<void> } | null = null;
+  /** The running scan: one stop for all of it, one per item, and the items the engine reported stopped. */
+  private scan: { controller: AbortController; items: Map<string, AbortController>; cancelled: Set<string>; done: Promise<void> } | null = null;
   private status = new Map<string, Omit<CaseEvidence, 'id' | 'path' | 'addedAt'>>();
   private version = 0;
   private readonly engine: Engine;
@@ -110,14 +113,17 @@ export class CaseService {
       this.startScan();
       return this.snapshot();
     },
-    'scan:cancel': async () => {
+    'scan:cancel': async ({ evidenceId }) => {
       const s = this.scan;
+      if (evidenceId !== undefined) return this.cancelItem(evidenceId);
       if (s) {
         s.controller.abort();
         await s.done;
       }
       return this.snapshot();
     },
+    'evidence:remove': async ({ evidenceId }) => this.removeEvidence(evidenceId),
+    'findings:list': async (q) => queryFindings(this.findings, q),
     'hosts:list': async (q) => queryHosts(this.summaries, q),
     'host:get': async ({ hostId }) => {
       const h = this.result?.hosts.find((x) => x.id === hostId);
@@ -148,9 +154,12 @@ export class CaseService {
     if (this.scan) throw new ServiceError('busy', 'a scan is already running');
     if (store.evidence.length === 0) throw new ServiceError('invalid', 'add evidence before scanning');
     const controller = new AbortController();
+    const items = new Map(store.evidence.map((e) => [e.id, new AbortController()]));
+    const cancelled = new Set<string>();
     for (const e of store.evidence) this.status.set(e.id, { status: 'pending', message: 'waiting', done: null, total: null });
     let current: string | null = null;
     const paths = store.evidence.map((e) => e.path);
+    const ids = store.evidence.map((e) => e.id);
     const meta = store.meta;
     const run = async (): Promise<void> => {
       await store.audit('scan-started', `${paths.length} evidence item(s)`);
@@ -159,13 +168,17 @@ export class CaseService {
           caseName: [meta.caseNumber, meta.name].filter(Boolean).join(' ') || null,
           examiner: meta.examiner || null,
           signal: controller.signal,
+          ids,
+          itemSignal: (id) => items.get(id)?.signal,
+          onItemCancelled: (id) => cancelled.add(id),
           onProgress: (p) => {
             const id = p.evidenceId ?? null;
+            const stopped = (x: string): boolean => items.get(x)?.signal.aborted === true;
             if (id && id !== current) {
-              if (current) this.status.set(current, { status: 'done', message: 'scanned', done: null, total: null });
+              if (current && !stopped(current)) this.status.set(current, { status: 'done', message: 'scanned', done: null, total: null });
               current = id;
             }
-            if (id) this.status.set(id, { status: 'scanning', message: p.message, done: p.done ?? null, total: p.total ?? null });
+            if (id && !stopped(id)) this.status.set(id, { status: 'scanning', message: p.message, done: p.done ?? null, total: p.total ?? null });
             this.emit({ event: 'scan:progress', payload: { evidenceId: id, phase: p.phase, message: p.message, done: p.done ?? null, total: p.total ?? null } });
           },
         });
@@ -173,8 +186,11 @@ export class CaseService {
         this.setResult(result);
         for (const item of result.evidence) {
           const hosts = result.hosts.filter((h) => h.evidence.includes(item.id)).length;
-          this.status.set(item.id, { status: 'done', message: `${hosts} host(s)${item.errors.length ? `, ${item.errors.length} issue(s)` : ''}`, done: null, total: null });
+          if (cancelled.has(item.id)) this.status.set(item.id, { status: 'cancelled', message: 'by the examiner — not assessed; its host shows as inconclusive', done: null, total: null });
+          else this.status.set(item.id, { status: 'done', message: `${hosts} host(s)${item.errors.length ? `, ${item.errors.length} issue(s)` : ''}`, done: null, total: null });
         }
+        // Written here, one at a time: the audit log is a hash chain, so appends never overlap.
+        for (const item of result.evidence.filter((x) => cancelled.has(x.id))) await store.audit('evidence-scan-cancelled', `${item.id} ${item.path}: stopped by the examiner; its host(s) are reported as not assessed`);
         await store.audit('scan-completed', `${result.hosts.length} host(s): ${Object.entries(countVerdicts(result)).filter(([, n]) => n > 0).map(([v, n]) => `${n} ${v}`).join(', ')}`);
       } catch (err) {
         const cancelled = controller.signal.aborted;
@@ -188,9 +204,40 @@ export class CaseService {
         this.changed();
       }
     };
-    this.scan = { controller, done: Promise.resolve() };
+    this.scan = { controller, items, cancelled, done: Promise.resolve() };
     this.scan.done = run();
     this.changed();
+  }
+
+  /** Stops one item of the running scan; the engine goes on with the others. */
+  private cancelItem(evidenceId: string): CaseSnapshot {
+    const store = this.need();
+    const e = store.evidence.find((x) => x.id === evidenceId);
+    if (!e) throw new ServiceError('not-found', `no evidence ${evidenceId} in this case`);
+    const stop = this.scan?.items.get(evidenceId);
+    const st = this.status.get(evidenceId)?.status;
+    // Nothing to stop: no scan, or this item already finished (the click raced the scan).
+    if (!stop || stop.signal.aborted || (st !== 'pending' && st !== 'scanning')) return this.snapshot();
+    stop.abort();
+    this.status.set(evidenceId, { status: 'cancelled', message: st === 'scanning' ? 'stopping…' : 'will be skipped (not assessed)', done: null, total: null });
+    return this.changed();
+  }
+
+  /** Takes an item out of the case and its hosts out of the results; the evidence itself is never opened or changed. */
+  private async removeEvidence(evidenceId: string): Promise<CaseSnapshot> {
+    const store = this.need();
+    if (this.scan) throw new ServiceError('busy', 'a scan is running: remove evidence when it has finished or been cancelled');
+    if (!store.evidence.some((e) => e.id === evidenceId)) throw new ServiceError('not-found', `no evidence ${evidenceId} in this case`);
+    const r = this.result;
+    const kept = r && withoutEvidence(r, evidenceId);
+    await store.removeEvidence(evidenceId, r && kept ? `${r.hosts.length - kept.hosts.length} host(s) left the results` : 'the case had no results yet');
+    if (kept) {
+      await store.saveResult(kept);
+      this.setResult(kept);
+    }
+    this.status.delete(evidenceId);
+    await this.browser?.closeAll(); // reopened on demand; the removed item's handle must not linger
+    return this.changed();
   }
 
   private attach(store: CaseStore, result: ScanResult | null): void {
@@ -205,6 +252,7 @@ export class CaseService {
   private setResult(result: ScanResult | null): void {
     this.result = result;
     this.summaries = result ? result.hosts.map(summarizeHost) : [];
+    this.findings = indexFindings(result);
   }
 
   private async closeCase(): Promise<void> {
@@ -268,23 +316,6 @@ export class CaseService {
     this.need();
     return this.browser!;
   }
-}
-
-/** Only a folder we made for the demo is ever deleted: its case.json says so. */
-async function removeOldDemo(dir: string): Promise<void> {
-  const text = await readFile(join(dir, 'case.json'), 'utf8').catch(() => null);
-  if (text === null) {
-    if (await stat(dir).catch(() => null)) throw new ServiceError('failed', `${dir} exists and is not a demo case; move it away`);
-    return;
-  }
-  let demo: boolean;
-  try {
-    demo = (JSON.parse(text) as { demo?: unknown }).demo === true;
-  } catch {
-    demo = false;
-  }
-  if (!demo) throw new ServiceError('failed', `${dir} holds a case that is not the demo; move it away`);
-  await rm(dir, { recursive: true, force: true });
 }
 
 function toIpcError(err: unknown): IpcError {

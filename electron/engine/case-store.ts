@@ -31,6 +31,8 @@ export interface CaseFile {
   createdAt: string;
   demo: boolean;
   evidence: StoredEvidence[];
+  /** Highest evidence number ever issued: a removed item's id is never given to another. */
+  lastEvidenceNumber?: number;
 }
 
 export interface AuditEntry {
@@ -109,17 +111,30 @@ export class CaseStore {
   async addEvidence(paths: readonly string[], how: string, now: () => Date = () => new Date()): Promise<StoredEvidence[]> {
     const known = new Set(this.file.evidence.map((e) => e.path));
     const added: StoredEvidence[] = [];
-    let n = this.file.evidence.length;
+    let n = lastEvidenceNumber(this.file);
     for (const p of paths) {
       if (known.has(p)) continue;
       known.add(p);
       added.push({ id: `E${++n}`, path: p, addedAt: now().toISOString() });
     }
     if (added.length === 0) return [];
-    this.file = { ...this.file, evidence: [...this.file.evidence, ...added] };
+    this.file = { ...this.file, evidence: [...this.file.evidence, ...added], lastEvidenceNumber: n };
     await this.writeCase();
     for (const a of added) await this.audit('evidence-added', `${a.id} ${a.path} (${how})`);
     return added;
+  }
+
+  /**
+   * Takes an item out of the case: case.json forgets it and the audit log says so. Only the case's
+   * own files are written; the evidence file or folder is never opened, moved or deleted.
+   */
+  async removeEvidence(id: string, note?: string): Promise<StoredEvidence | null> {
+    const gone = this.file.evidence.find((e) => e.id === id);
+    if (!gone) return null;
+    this.file = { ...this.file, evidence: this.file.evidence.filter((e) => e.id !== id), lastEvidenceNumber: lastEvidenceNumber(this.file) };
+    await this.writeCase();
+    await this.audit('evidence-removed', `${gone.id} ${gone.path} (removed from the case${note ? `; ${note}` : ''}; the evidence itself was not touched)`);
+    return gone;
   }
 
   async saveResult(result: ScanResult): Promise<void> {
@@ -217,7 +232,21 @@ function parseCaseFile(text: string): CaseFile {
     evidence.push({ id: e['id'], path: e['path'], addedAt: e['addedAt'] });
   }
   const str = (k: string): string => (typeof meta[k] === 'string' ? (meta[k] as string) : '');
-  return { format: CASE_FORMAT, meta: { caseNumber: str('caseNumber'), name: str('name'), examiner: str('examiner'), notes: str('notes') }, createdAt: v['createdAt'], demo: v['demo'] === true, evidence };
+  const last = v['lastEvidenceNumber'];
+  return {
+    format: CASE_FORMAT,
+    meta: { caseNumber: str('caseNumber'), name: str('name'), examiner: str('examiner'), notes: str('notes') },
+    createdAt: v['createdAt'],
+    demo: v['demo'] === true,
+    evidence,
+    ...(typeof last === 'number' && Number.isSafeInteger(last) && last >= 0 ? { lastEvidenceNumber: last } : {}),
+  };
+}
+
+function lastEvidenceNumber(f: CaseFile): number {
+  let n = f.lastEvidenceNumber ?? 0;
+  for (const e of f.evidence) n = Math.max(n, Number(/^E(\d+)$/.exec(e.id)?.[1] ?? 0));
+  return n;
 }
 
 function cleanMeta(m: CaseMeta): CaseMeta {

@@ -9,7 +9,7 @@
  * gzip-compressed and XOR-masked with a fixed key: not secrecy, just opacity to scanners that
  * look inside gzip. Unpacking writes only inside the temp folder; the pack is never modified.
  */
-import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -62,4 +62,21 @@ export async function prepareDemoEvidence(assetsDir: string = ASSETS_DIR): Promi
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Only a folder we made for the demo is ever deleted: its case.json says so. */
+export async function removeOldDemo(dir: string): Promise<void> {
+  const text = await readFile(join(dir, 'case.json'), 'utf8').catch(() => null);
+  if (text === null) {
+    if (await stat(dir).catch(() => null)) throw new Error(`${dir} exists and is not a demo case; move it away`);
+    return;
+  }
+  let demo: boolean;
+  try {
+    demo = (JSON.parse(text) as { demo?: unknown }).demo === true;
+  } catch {
+    demo = false;
+  }
+  if (!demo) throw new Error(`${dir} holds a case that is not the demo; move it away`);
+  await rm(dir, { recursive: true, force: true });
 }

@@ -14,7 +14,7 @@ export interface PortLike {
 
 const ENGINE_CHANNELS: ReadonlySet<string> = new Set<EngineChannel>([
   'case:new', 'case:open', 'case:open-demo', 'case:get', 'case:update-meta', 'case:close', 'evidence:add', 'scan:start', 'scan:cancel',
-  'hosts:list', 'host:get', 'evidence:browse', 'evidence:preview', 'report:html', 'report:write', 'audit:note',
+  'evidence:remove', 'findings:list', 'hosts:list', 'host:get', 'evidence:browse', 'evidence:preview', 'report:html', 'report:write', 'audit:note',
 ]);
 
 export function serveEngine(port: PortLike, opts: EngineOptions = {}): CaseService {

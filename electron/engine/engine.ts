@@ -13,6 +13,7 @@ import { analyseHost } from '../analysis/host-analysis.js';
 import { digestKey, type Digest } from '../analysis/digests.js';
 import { loadBuiltinIocs, loadIocFile, withExtras, type IocSet } from '../analysis/ioc/index.js';
 import { openEvidence, type OpenedEvidence, type OpenedHost } from '../evidence/open.js';
+import { detectEvidence } from '../evidence/detect.js';
 import { FsTarget } from '../evidence/target.js';
 import { HashPool } from '../hashing/index.js';
 import { ASSETS_DIR, PACKAGE_JSON } from './paths.js';
@@ -27,6 +28,15 @@ export interface ScanOptions {
   examiner?: string | null;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
+  /** Evidence ids in the order of `paths` (default E1, E2 …): a case keeps its ids when items are removed. */
+  ids?: readonly string[];
+  /**
+   * One item's own stop: aborting it ends that item only. The item stays in the result with a
+   * "cancelled" error and one inconclusive host whose stages are all not assessed, so a skipped
+   * item can never read as clean; `onItemCancelled` says which items ended that way.
+   */
+  itemSignal?: (evidenceId: string) => AbortSignal | undefined;
+  onItemCancelled?: (evidenceId: string) => void;
 }
 
 export interface EngineOptions {
@@ -69,8 +79,19 @@ export class Engine {
     try {
       for (const [i, p] of paths.entries()) {
         options.signal?.throwIfAborted();
-        const id = `E${i + 1}`;
-        const one = await this.scanOne(id, hosts.length + 1, resolvePath(p), iocs, pool, options);
+        const id = options.ids?.[i] ?? `E${i + 1}`;
+        const itemSignal = options.itemSignal?.(id);
+        const signal = itemSignal && options.signal ? AbortSignal.any([options.signal, itemSignal]) : (itemSignal ?? options.signal);
+        let one: { item: EvidenceItem; hosts: HostResult[] };
+        try {
+          itemSignal?.throwIfAborted();
+          one = await this.scanOne(id, hosts.length + 1, resolvePath(p), iocs, pool, { ...options, signal });
+        } catch (err) {
+          // Only this item was stopped: record it as not assessed and go on with the next one.
+          if (!itemSignal?.aborted || options.signal?.aborted) throw err;
+          one = await cancelledItem(`H${hosts.length + 1}`, id, resolvePath(p), iocs);
+          options.onItemCancelled?.(id);
+        }
         evidence.push(one.item);
         hosts.push(...one.hosts);
         const item = one.item;
@@ -149,6 +170,15 @@ function unreadableHost(hostId: string, id: string, path: string, item: Evidence
   const reason = item.errors.map((e) => e.message).join('; ') || 'unknown error';
   const a = analyseHost({ os: 'unknown', records: [], digests: new Map(), iocs, readable: false, unreadableReason: reason });
   return { id: hostId, name: basename(path), os: 'unknown', evidence: [id], ...a };
+}
+
+/** An item the examiner stopped: kind from its magic only (nothing else is read), one host with nothing assessed. */
+async function cancelledItem(hostId: string, id: string, path: string, iocs: IocSet): Promise<{ item: EvidenceItem; hosts: HostResult[] }> {
+  const detected = await detectEvidence(path).catch(() => null);
+  const item: EvidenceItem = { id, path, kind: detected?.kind ?? 'folder', sizeBytes: detected?.sizeBytes ?? 0, errors: [{ path: '/', message: 'scan cancelled by the examiner: nothing on this item was assessed' }] };
+  const a = analyseHost({ os: 'unknown', records: [], digests: new Map(), iocs, readable: false, unreadableReason: 'scan cancelled by the examiner' });
+  const verdictReason = `Not assessed: the examiner cancelled the scan of ${id} before it finished, so no stage on this evidence was examined.`;
+  return { item, hosts: [{ id: hostId, name: basename(path), os: 'unknown', evidence: [id], ...a, verdictReason }] };
 }
 
 function issueToError(i: ParseIssue): { path: string; message: string } {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Channel, Req } from '../common/ipc-contract.js';
+import { STAGE_IDS } from '../common/scan-result.js';
 
 const text = (max: number) => z.string().max(max);
 const empty = z.object({}).strict();
@@ -12,6 +13,7 @@ const verdict = z.enum(['not-present', 'clean', 'affected', 'compromised', 'inco
 /** An evidence path as the engine reported it (may be `@N/…` for multi-host items). */
 const evidencePath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'NUL in path');
 const evidenceId = z.string().regex(/^E\d{1,6}$/);
+const stage = z.enum(STAGE_IDS);
 
 export const caseMetaSchema = z
   .object({ caseNumber: text(200), name: text(500), examiner: text(200), notes: text(100_000) })
@@ -30,7 +32,19 @@ export const SCHEMAS = {
     z.object({ source: z.literal('dropped'), paths: z.array(evidencePath).min(1).max(1000) }).strict(),
   ]),
   'scan:start': empty,
-  'scan:cancel': empty,
+  'scan:cancel': z.object({ evidenceId: evidenceId.optional() }).strict(),
+  'evidence:remove': z.object({ evidenceId }).strict(),
+  'findings:list': z
+    .object({
+      offset: z.number().int().min(0).max(10_000_000),
+      limit: z.number().int().min(0).max(1000),
+      host: text(500).optional(),
+      stages: z.array(stage).max(8).optional(),
+      text: text(500).optional(),
+      sort: z.enum(['host', 'stage', 'time', 'artefact', 'iocs']).optional(),
+      descending: z.boolean().optional(),
+    })
+    .strict(),
   'hosts:list': z
     .object({
       offset: z.number().int().min(0).max(10_000_000),

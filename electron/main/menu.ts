@@ -27,8 +27,9 @@ export function buildMenu(send: (command: MenuCommand) => void): Menu {
       submenu: [
         item('Evidence', 'view-evidence', 'CmdOrCtrl+1'),
         item('Fleet', 'view-fleet', 'CmdOrCtrl+2'),
-        item('Evidence browser', 'view-browser', 'CmdOrCtrl+3'),
-        item('Report', 'view-report', 'CmdOrCtrl+4'),
+        item('Findings', 'view-findings', 'CmdOrCtrl+3'),
+        item('Evidence browser', 'view-browser', 'CmdOrCtrl+4'),
+        item('Report', 'view-report', 'CmdOrCtrl+5'),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

@@ -40,6 +40,8 @@ type IpcResult<T> = import('../common/ipc-contract.js').IpcResult<T>;
     addEvidence: invoke('evidence:add'),
     startScan: invoke('scan:start'),
     cancelScan: invoke('scan:cancel'),
+    removeEvidence: invoke('evidence:remove'),
+    listFindings: invoke('findings:list'),
     listHosts: invoke('hosts:list'),
     getHost: invoke('host:get'),
     browseEvidence: invoke('evidence:browse'),
@@ -60,7 +62,7 @@ type IpcResult<T> = import('../common/ipc-contract.js').IpcResult<T>;
   // Compile-time check that every contract method is built above with its own channel.
   const _methods: Record<keyof Contract['API_METHODS'] | keyof Contract['EVENT_METHODS'], true> = {
     newCase: true, openCase: true, openDemoCase: true, getCase: true, updateCaseMeta: true, closeCase: true, addEvidence: true,
-    startScan: true, cancelScan: true, listHosts: true, getHost: true, browseEvidence: true, previewEvidence: true, reportHtml: true,
+    startScan: true, cancelScan: true, removeEvidence: true, listFindings: true, listHosts: true, getHost: true, browseEvidence: true, previewEvidence: true, reportHtml: true,
     reportPdf: true, onScanProgress: true, onCaseUpdated: true, onMenuCommand: true,
   };
   void _methods;

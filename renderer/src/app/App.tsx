@@ -9,10 +9,12 @@ import { FleetView } from '../features/fleet/FleetView';
 import { HostView } from '../features/host/HostView';
 import { EvidenceBrowser } from '../features/browser/EvidenceBrowser';
 import { ReportView } from '../features/report/ReportView';
+import { FindingsView, INITIAL_FINDINGS, type FindingsState } from '../features/findings/FindingsView';
+import type { HostFocus } from '../features/host/HostView';
 import { useActions } from './actions';
 
-type Tab = 'evidence' | 'fleet' | 'host' | 'browser' | 'report';
-const TAB_KEYS: Record<string, Tab> = { '1': 'evidence', '2': 'fleet', '3': 'browser', '4': 'report' };
+type Tab = 'evidence' | 'fleet' | 'findings' | 'host' | 'browser' | 'report';
+const TAB_KEYS: Record<string, Tab> = { '1': 'evidence', '2': 'fleet', '3': 'findings', '4': 'browser', '5': 'report' };
 
 export function App() {
   if (!hasBridge()) {
@@ -36,14 +38,30 @@ function Shell() {
   const [tab, setTab] = useState<Tab>('evidence');
   const [hostId, setHostId] = useState<string | null>(null);
   const [hostName, setHostName] = useState<string>('');
+  const [hostFocus, setHostFocus] = useState<HostFocus | null>(null);
+  const [hostFrom, setHostFrom] = useState<'fleet' | 'findings'>('fleet');
+  const [findings, setFindings] = useState<FindingsState>(INITIAL_FINDINGS);
   const [startRequested, setStartRequested] = useState<'start' | 'new' | null>(null);
 
   const caseKey = snapshot ? `${snapshot.dir}|${snapshot.createdAt}` : '';
+  // When evidence leaves the case, the open host may have left with it: close its tab.
+  const evidenceKey = snapshot?.evidence.map((e) => e.id).join(',') ?? '';
+  useEffect(() => {
+    if (!hostId) return;
+    void api()
+      .getHost({ hostId })
+      .then((r) => {
+        if (r.ok || r.error.code !== 'not-found') return;
+        setHostId(null);
+        setTab((t) => (t === 'host' ? hostFrom : t));
+      });
+  }, [evidenceKey]);
   useEffect(() => {
     if (!caseKey) return;
     setTab(snapshot?.demo ? 'fleet' : 'evidence');
     setHostId(null);
     setStartRequested(null);
+    setFindings(INITIAL_FINDINGS);
   }, [caseKey]);
 
   useEffect(() => {
@@ -65,6 +83,8 @@ function Shell() {
           return setTab('evidence');
         case 'view-fleet':
           return setTab('fleet');
+        case 'view-findings':
+          return setTab('findings');
         case 'view-browser':
           return setTab('browser');
         case 'view-report':
@@ -91,14 +111,17 @@ function Shell() {
     return <StartScreen actions={actions} startWithForm={startRequested === 'new'} onBack={snapshot ? () => setStartRequested(null) : undefined} />;
   }
 
-  const openHost = (id: string, name: string) => {
+  const openHost = (id: string, name: string, focus: HostFocus | null = null, from: 'fleet' | 'findings' = 'fleet') => {
     setHostId(id);
     setHostName(name);
+    setHostFocus(focus);
+    setHostFrom(from);
     setTab('host');
   };
   const tabs: { id: Tab; label: string }[] = [
     { id: 'evidence', label: 'Evidence' },
     { id: 'fleet', label: `Fleet${snapshot.scan ? ` (${snapshot.scan.hostCount})` : ''}` },
+    { id: 'findings', label: 'Findings' },
     ...(hostId ? [{ id: 'host' as Tab, label: `Host: ${hostName}` }] : []),
     { id: 'browser', label: 'Evidence browser' },
     { id: 'report', label: 'Report' },
@@ -137,8 +160,9 @@ function Shell() {
       ) : null}
       <main className="content">
         {tab === 'evidence' && <CaseOverview actions={actions} onShowFleet={() => setTab('fleet')} />}
-        {tab === 'fleet' && <FleetView onOpenHost={openHost} />}
-        {tab === 'host' && hostId && <HostView hostId={hostId} version={snapshot.version} onBack={() => setTab('fleet')} />}
+        {tab === 'fleet' && <FleetView onOpenHost={(id, name) => openHost(id, name)} />}
+        {tab === 'findings' && <FindingsView state={findings} onState={setFindings} onOpen={(f) => openHost(f.hostId, f.hostName, { stage: f.stage, index: f.index }, 'findings')} />}
+        {tab === 'host' && hostId && <HostView key={`${hostId}|${hostFocus?.stage ?? ''}|${hostFocus?.index ?? ''}`} hostId={hostId} version={snapshot.version} focus={hostFocus} backTo={hostFrom} onBack={() => setTab(hostFrom)} />}
         {tab === 'browser' && <EvidenceBrowser evidence={snapshot.evidence} />}
         {tab === 'report' && <ReportView version={snapshot.version} scanned={snapshot.scan !== null} onPrint={() => void actions.printPdf()} />}
       </main>

@@ -48,6 +48,8 @@ export function useActions() {
     dropEvidence: (files: File[]) => run('Add dropped evidence', () => api().dropEvidence(files), snap),
     startScan: () => run('Scan', () => api().startScan({}), snap),
     cancelScan: () => run('Cancel scan', () => api().cancelScan({}), snap),
+    cancelItem: (evidenceId: string) => run(`Cancel ${evidenceId}`, () => api().cancelScan({ evidenceId }), snap),
+    removeEvidence: (evidenceId: string) => run(`Remove ${evidenceId}`, () => api().removeEvidence({ evidenceId }), snap),
     updateMeta: (meta: CaseMeta) => run('Save case details', () => api().updateCaseMeta(meta), snap),
     closeCase: () => run('Close case', () => api().closeCase({}), () => accept(null)),
     printPdf: () => run('Print report', () => api().reportPdf({}), (v) => setNotice({ kind: 'info', text: `Report saved: ${v.path}` })),

@@ -9,6 +9,8 @@ import { api, unwrap } from '../bridge';
 interface CaseState {
   snapshot: CaseSnapshot | null;
   progress: Record<string, ScanProgressEvent>;
+  /** The item the engine reported on last (the one being scanned now, while a scan runs). */
+  current: string | null;
   /** Set the snapshot from an action's answer (new/open/add/scan). */
   accept(s: CaseSnapshot | null): void;
   refresh(): Promise<void>;
@@ -19,13 +21,17 @@ const Ctx = createContext<CaseState | null>(null);
 export function CaseProvider({ children }: { children: ReactNode }) {
   const [snapshot, setSnapshot] = useState<CaseSnapshot | null>(null);
   const [progress, setProgress] = useState<Record<string, ScanProgressEvent>>({});
+  const [current, setCurrent] = useState<string | null>(null);
   const latest = useRef(0);
 
   const accept = useCallback((s: CaseSnapshot | null) => {
     if (s && s.version < latest.current) return; // an older answer arriving late
     latest.current = s?.version ?? 0;
     setSnapshot(s);
-    if (s && !s.scanning) setProgress({});
+    if (s && !s.scanning) {
+      setProgress({});
+      setCurrent(null);
+    }
   }, []);
 
   const refresh = useCallback(async () => {
@@ -35,7 +41,10 @@ export function CaseProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const offUpdated = api().onCaseUpdated(() => void refresh().catch(() => undefined));
     const offProgress = api().onScanProgress((p) => {
-      if (p.evidenceId) setProgress((old) => ({ ...old, [p.evidenceId as string]: p }));
+      if (p.evidenceId) {
+        setProgress((old) => ({ ...old, [p.evidenceId as string]: p }));
+        setCurrent(p.evidenceId);
+      }
     });
     void refresh().catch(() => undefined);
     return () => {
@@ -44,7 +53,7 @@ export function CaseProvider({ children }: { children: ReactNode }) {
     };
   }, [refresh]);
 
-  return <Ctx.Provider value={{ snapshot, progress, accept, refresh }}>{children}</Ctx.Provider>;
+  return <Ctx.Provider value={{ snapshot, progress, current, accept, refresh }}>{children}</Ctx.Provider>;
 }
 
 export function useCase(): CaseState {

@@ -1,6 +1,6 @@
 /** One host: the verdict in a sentence, the chain-of-infection graph with citations, installs, IOC hits, timeline. */
 import { useEffect, useMemo, useState } from 'react';
-import type { HostResult } from '@common/scan-result.js';
+import type { HostResult, StageId } from '@common/scan-result.js';
 import { buildChainGraph, STAGE_HINTS, STAGE_LABELS, WAKE_UP_NODE } from '@common/chain-graph.js';
 import { api, unwrap } from '../../bridge';
 import { StatusMark, VerdictBadge } from '../../components/Badges';
@@ -12,7 +12,13 @@ import { ChainGraph } from './ChainGraph';
 import { Citations } from './Citations';
 import { InstallsTable, IocTable, TimelineTable } from './HostTables';
 
-export function HostView({ hostId, version, onBack }: { hostId: string; version: number; onBack: () => void }) {
+/** A finding to land on: its stage is selected and its citation picked out. */
+export interface HostFocus {
+  stage: StageId;
+  index: number;
+}
+
+export function HostView({ hostId, version, onBack, focus = null, backTo = 'fleet' }: { hostId: string; version: number; onBack: () => void; focus?: HostFocus | null; backTo?: 'fleet' | 'findings' }) {
   const [state, retry] = useAsync(() => unwrap(api().getHost({ hostId })), [hostId, version]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -23,21 +29,21 @@ export function HostView({ hostId, version, onBack }: { hostId: string; version:
   }, [onBack]);
   if (state.status === 'loading') return <Loading what={`host ${hostId}`} />;
   if (state.status === 'error') return <ErrorNote error={state.error} onRetry={retry} />;
-  return <Host host={state.value} onBack={onBack} />;
+  return <Host host={state.value} onBack={onBack} focus={focus} backTo={backTo} />;
 }
 
-function Host({ host, onBack }: { host: HostResult; onBack: () => void }) {
+function Host({ host, onBack, focus, backTo }: { host: HostResult; onBack: () => void; focus: HostFocus | null; backTo: 'fleet' | 'findings' }) {
   const model = useMemo(() => buildChainGraph(host), [host]);
   const firstObserved = host.stages.find((s) => s.status === 'observed' && s.evidence.length > 0)?.id ?? null;
-  const [selected, setSelected] = useState<string | null>(firstObserved);
+  const [selected, setSelected] = useState<string | null>(focus?.stage ?? firstObserved);
   const stage = host.stages.find((s) => s.id === selected) ?? null;
   const wake = model.nodes.find((n) => n.id === WAKE_UP_NODE);
 
   return (
     <div className="host">
       <div className="host-head">
-        <button type="button" className="ghost" onClick={onBack} title="Back to the fleet (Esc)">
-          ← Fleet
+        <button type="button" className="ghost" onClick={onBack} title={`Back to the ${backTo} (Esc)`} data-action="host-back">
+          ← {backTo === 'findings' ? 'Findings' : 'Fleet'}
         </button>
         <h1>
           <span className="mono muted">{host.id}</span> <span data-testid="host-name">{host.name}</span>
@@ -75,7 +81,7 @@ function Host({ host, onBack }: { host: HostResult; onBack: () => void }) {
                 {stage.id === 'dormancy-timer' && wake?.time ? <p className="small">
                     The timer states a planned wake-up at <Time iso={wake.time} />.
                   </p> : null}
-                <Citations evidence={stage.evidence} />
+                <Citations evidence={stage.evidence} focus={focus && focus.stage === stage.id ? focus.index : null} />
               </>
             ) : (
               <p className="muted">Select a stage in the graph (click, or Tab to it and press Enter) to see its evidence.</p>
