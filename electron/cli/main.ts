@@ -2,15 +2,12 @@
 /** `3cx-triage`: the scriptable face of the engine (shared/design/contract.md). */
 import { readFile, writeFile } from 'node:fs/promises';
 import { RESULT_SCHEMA, type ScanResult } from '../common/scan-result.js';
-import { EXPORTS } from '../report/exports/index.js';
-import { Engine, toolVersion } from '../engine/engine.js';
-import { prepareDemoEvidence } from '../engine/demo.js';
+import type { Engine } from '../engine/engine.js';
 import { HELP, parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { progressPrinter } from './progress-printer.js';
-import { summarise } from './summary.js';
-import { writeReport } from './report-output.js';
-import { cat, hashTree, ls } from '../engine/utilities.js';
-import { dump } from '../engine/dump.js';
+
+// Each command loads only the modules it needs (dynamic imports below): loading the whole engine
+// costs more CPU than a whole `ls -r` of a 50,000-file volume.
 
 async function main(argv: string[]): Promise<number> {
   let args: ParsedArgs;
@@ -25,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (args.command) {
     case 'version':
-      process.stdout.write(`3cx-triage ${await toolVersion()}\n`);
+      process.stdout.write(`3cx-triage ${await (await import('../engine/engine.js')).toolVersion()}\n`);
       return 0;
     case 'help':
       process.stdout.write(HELP);
@@ -57,9 +54,11 @@ async function fromResult(args: ParsedArgs): Promise<number> {
     return 1;
   }
   if (args.command === 'report') {
+    const { writeReport } = await import('./report-output.js');
     await writeReport(result, b, process.stderr, { paper: args.paper });
     return 0;
   }
+  const { EXPORTS } = await import('../report/exports/index.js');
   const fmt = EXPORTS[a];
   if (!fmt) {
     process.stderr.write(`3cx-triage: unknown export format '${a}' (one of ${Object.keys(EXPORTS).join(', ')})\n`);
@@ -73,8 +72,10 @@ async function fromResult(args: ParsedArgs): Promise<number> {
 
 async function utility(args: ParsedArgs, argv: string[]): Promise<number> {
   const p = args.positionals;
-  const line = (s: string): void => void process.stdout.write(s + '\n');
+  const out = lineWriter();
+  const line = out.line;
   try {
+    const { cat, hashTree, ls } = await import('../engine/utilities.js');
     switch (args.command) {
       case 'ls':
         await ls(p[0]!, p[1] ?? '/', { recursive: args.recursive, deleted: args.deleted, json: args.jsonLines }, line);
@@ -91,19 +92,23 @@ async function utility(args: ParsedArgs, argv: string[]): Promise<number> {
         return 0;
       }
       default:
-        await dump(p[0]!, p[1]!, p[2] ?? null, line);
+        await (await import('../engine/dump.js')).dump(p[0]!, p[1]!, p[2] ?? null, line);
         return 0;
     }
   } catch (err) {
     if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    out.flush();
     process.stderr.write(`3cx-triage: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
+  } finally {
+    out.flush();
   }
 }
 
 async function scan(args: ParsedArgs): Promise<number> {
+  const { Engine } = await import('../engine/engine.js');
   const engine = new Engine({ ...(args.workers === null ? {} : { workers: args.workers }), verifyImages: args.verify, ...(args.password === null ? {} : { archivePassword: args.password }) });
-  const demo = args.command === 'demo' ? await prepareDemoEvidence() : null;
+  const demo = args.command === 'demo' ? await (await import('../engine/demo.js')).prepareDemoEvidence() : null;
   try {
     return await scanPaths(engine, args, demo?.paths ?? args.positionals);
   } finally {
@@ -134,10 +139,37 @@ async function scanPaths(engine: Engine, args: ParsedArgs, paths: string[]): Pro
   if (args.json === '-') process.stdout.write(json);
   else {
     if (args.json) await writeFile(args.json, json);
-    process.stdout.write(summarise(result));
+    process.stdout.write((await import('./summary.js')).summarise(result));
   }
-  if (args.report) await writeReport(result, args.report, process.stderr, { paper: args.paper });
+  if (args.report) await (await import('./report-output.js')).writeReport(result, args.report, process.stderr, { paper: args.paper });
   return 0;
+}
+
+/**
+ * Lines to stdout in 64 KiB writes: one write per line costs a system call each, more than
+ * formatting the line. Flushed before any error is printed. `line` returns a promise when a pipe
+ * is full, so a caller that awaits it never holds more than one chunk.
+ */
+function lineWriter(): { line: (s: string) => void | Promise<void>; flush: () => void } {
+  let lines: string[] = [];
+  let bytes = 0;
+  const flush = (): boolean => {
+    if (lines.length === 0) return true;
+    lines.push('');
+    const ok = process.stdout.write(lines.join('\n'));
+    lines = [];
+    bytes = 0;
+    return ok;
+  };
+  return {
+    // A pipe whose reader is slower than us (`| less`) fills up: wait for it instead of buffering the listing.
+    line: (s) => {
+      lines.push(s);
+      bytes += s.length + 1;
+      if (bytes >= 65536 && !flush()) return new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+    },
+    flush: () => void flush(),
+  };
 }
 
 // `3cx-triage ls ... | head` closes the pipe early: that is the reader's choice, not an error.

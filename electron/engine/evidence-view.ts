@@ -1,21 +1,55 @@
 /**
- * The examiner utilities' view of one evidence item: every host file system it holds under one
- * path space. One host is its own root (`/Users/...`); several (volumes, collected hosts) appear as
- * `/<label>/...`, so `ls` of a disk image lists each volume.
+ * The examiner utilities' view of one evidence item under one path space. A disk image lists each
+ * readable volume as `/vol<N>` (N = its partition number, from 1) or by the volume's own name (APFS), as
+ * the contract's `ls` says, whether the scan would call it a host or not; other evidence mounts
+ * its host file systems: one host is its own root (`/Users/...`), several (collected hosts)
+ * appear as `/<label>/...`.
  */
 import { splitPath, type FileEntry, type Filesystem } from '../common/vfs.js';
-import { openEvidence, type OpenedEvidence } from '../evidence/open.js';
-import '../evidence/loaders/index.js';
+import { detectEvidence } from '../evidence/detect.js';
+import { openEvidence } from '../evidence/open.js';
+import { IMAGE_KINDS, openDisk } from '../evidence/loaders/image.js';
 
 export interface Mounted {
   prefix: string;
   fs: Filesystem;
 }
 
+/** A file system that can list a whole subtree faster than directory by directory (NTFS). */
+interface TreeLister {
+  tree(path: string, prefix?: string): AsyncGenerator<FileEntry[]>;
+}
+
+const canTree = (fs: Filesystem): fs is Filesystem & TreeLister => typeof (fs as Partial<TreeLister>).tree === 'function';
+
+/** `/label` for each mount, '/' replaced and repeats numbered so every prefix is distinct. */
+function prefixes(labels: string[]): string[] {
+  const seen = new Set<string>();
+  return labels.map((l) => {
+    const base = `/${l.replace(/\//g, '_') || '_'}`;
+    let p = base;
+    for (let i = 2; seen.has(p.toLowerCase()); i++) p = `${base}-${i}`;
+    seen.add(p.toLowerCase());
+    return p;
+  });
+}
+
 export class EvidenceView {
-  private constructor(readonly opened: OpenedEvidence, readonly mounts: Mounted[]) {}
+  private constructor(private readonly closer: () => Promise<void>, readonly mounts: Mounted[]) {}
 
   static async open(path: string): Promise<EvidenceView> {
+    const detected = await detectEvidence(path);
+    if (IMAGE_KINDS.includes(detected.kind)) {
+      const disk = await openDisk(path, false, detected.kind);
+      if (disk.filesystems.length === 0) {
+        await disk.container.close();
+        throw new Error(disk.errors.map((e) => e.message).join('; ') || 'no readable volume in this image');
+      }
+      // The loader labels a volume by its 0-based table index; people count partitions from 1.
+      const names = prefixes(disk.filesystems.map((f) => (f.label === `vol${f.volume.index}` ? `vol${f.volume.index + 1}` : f.label)));
+      return new EvidenceView(() => disk.container.close(), disk.filesystems.map((f, i) => ({ prefix: names[i]!, fs: f.fs })));
+    }
+    await import('../evidence/loaders/index.js'); // archive and collection openers: loaded only when needed
     const opened = await openEvidence(path, 'E1');
     if (opened.hosts.length === 0) {
       await opened.close();
@@ -24,7 +58,7 @@ export class EvidenceView {
     const mounts = opened.hosts.length === 1
       ? [{ prefix: '', fs: opened.hosts[0]!.fs }]
       : opened.hosts.map((h, i) => ({ prefix: `/${(h.label ?? `host${i + 1}`).replace(/\//g, '_')}`, fs: h.fs }));
-    return new EvidenceView(opened, mounts);
+    return new EvidenceView(() => opened.close(), mounts);
   }
 
   /** The file system and inner path for a path in the view. */
@@ -37,7 +71,7 @@ export class EvidenceView {
     return null;
   }
 
-  /** Entries directly under a path; the view root of a multi-host item lists its mounts. */
+  /** Entries directly under a path; the view root of a multi-mount item lists its mounts. */
   async list(path: string): Promise<FileEntry[]> {
     if (this.mounts[0]!.prefix !== '' && splitPath(path).length === 0) {
       return this.mounts.map((m) => ({ path: m.prefix, name: m.prefix.slice(1), type: 'dir', size: 0, created: null, modified: null, accessed: null, changed: null }));
@@ -45,7 +79,17 @@ export class EvidenceView {
     const at = this.locate(path);
     if (!at) return [];
     const entries = await at.fs.readdir(at.inner);
-    return entries.map((e) => ({ ...e, path: at.prefix + e.path }));
+    return at.prefix ? entries.map((e) => ({ ...e, path: at.prefix + e.path })) : entries;
+  }
+
+  /**
+   * The whole subtree under `path` in `list` order, one directory at a time, when its file system
+   * can list it faster than `list` call by call; null otherwise (and at a multi-mount root).
+   */
+  tree(path: string): AsyncGenerator<FileEntry[]> | null {
+    if (this.mounts[0]!.prefix !== '' && splitPath(path).length === 0) return null;
+    const at = this.locate(path);
+    return at && canTree(at.fs) ? at.fs.tree(at.inner, at.prefix) : null;
   }
 
   async stat(path: string): Promise<FileEntry | null> {
@@ -56,6 +100,6 @@ export class EvidenceView {
   }
 
   close(): Promise<void> {
-    return this.opened.close();
+    return this.closer();
   }
 }

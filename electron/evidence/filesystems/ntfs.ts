@@ -12,8 +12,9 @@ import { ParseError } from '../../common/issues.js';
 import { joinPath, splitPath, type FileEntry, type Filesystem } from '../../common/vfs.js';
 import { BufferReader } from '../../io/buffer-reader.js';
 import type { Reader } from '../../io/reader.js';
+import { walkTree } from './ntfs-tree.js';
 import {
-  displayNames, NS, NtfsVolume, placeDeleted, readIndex, ROOT_ENTRY, scanDeleted,
+  displayNames, MftTable, NS, NtfsVolume, placeDeleted, ReadAheadReader, readIndex, ROOT_ENTRY, scanDeleted,
   type DeletedPlacement, type FileName, type MftRef, type NtfsFile, type NtfsIssue, type NtfsTimes,
 } from '../../formats/ntfs/index.js';
 
@@ -32,7 +33,7 @@ export interface NtfsStreamInfo {
   readonly kind: 'data' | 'index';
 }
 
-interface Child {
+export interface Child {
   readonly name: string;
   readonly ref: MftRef;
   readonly deleted: boolean;
@@ -46,6 +47,7 @@ export class NtfsFilesystem implements Filesystem {
   readonly caseInsensitive = true;
   private readonly dirs = new Map<string, Promise<Child[]>>();
   private deletedMap: Promise<DeletedPlacement> | null = null;
+  private table: Promise<MftTable | null> | null = null;
 
   private constructor(readonly volume: NtfsVolume, private readonly layers: Layer[]) {}
 
@@ -119,6 +121,20 @@ export class NtfsFilesystem implements Filesystem {
     }
   }
 
+  /**
+   * Every entry under `path` (not itself), one directory's entries at a time, in the order
+   * `ls --recursive` lists them (ntfs-tree.ts); `prefix` goes before every path (a mount point).
+   */
+  tree(path: string, prefix = ''): AsyncGenerator<FileEntry[]> {
+    return walkTree(this, path, prefix);
+  }
+
+  /** The per-record facts of the whole $MFT, read once (null when it is too large to tabulate). */
+  mftTable(): Promise<MftTable | null> {
+    this.table ??= MftTable.build(this.volume, (n, raw) => this.volume.primeRecord(n, raw.slice()));
+    return this.table;
+  }
+
   layersFor(): Layer[] {
     return this.layers;
   }
@@ -139,7 +155,7 @@ export class NtfsFilesystem implements Filesystem {
   }
 
   /** Path → the child that names it, walking directory listings; exact name first, then folded. */
-  private async resolve(path: string, deleted: boolean): Promise<{ path: string; child: Child } | null> {
+  async resolve(path: string, deleted: boolean): Promise<{ path: string; child: Child } | null> {
     let cur = await this.rootChild();
     let curPath = '/';
     for (const part of splitPath(path)) {
@@ -173,7 +189,8 @@ export class NtfsFilesystem implements Filesystem {
     return p;
   }
 
-  private async loadChildren(dir: Child, deleted: boolean): Promise<Child[]> {
+  /** A directory's children, sorted by name, read afresh (`children` caches them). */
+  async loadChildren(dir: Child, deleted: boolean): Promise<Child[]> {
     if (dir.orphanDir) {
       const m = await this.deletedPlacement();
       return m.orphans.map((o) => ({ name: o.name, ref: { entry: o.record.entry, sequence: o.record.sequence }, deleted: true, fn: o.record.names[0] ?? null }));
@@ -191,7 +208,7 @@ export class NtfsFilesystem implements Filesystem {
     if (f.isDir && root) {
       const issues: string[] = [];
       const allocStream = f.indexAllocs.get('$I30');
-      const alloc = allocStream ? this.volume.streamReader(allocStream, `entry ${f.entry} $I30`) : null;
+      const alloc = allocStream ? new ReadAheadReader(this.volume.streamReader(allocStream, `entry ${f.entry} $I30`)) : null;
       try {
         for (const e of await readIndex(root.value, root.offset, alloc, this.volume.boot.clusterSize, issues)) {
           if (e.key.namespace === NS.DOS || e.ref.entry === f.entry) continue;
@@ -240,7 +257,8 @@ export class NtfsFilesystem implements Filesystem {
     return this.deletedMap;
   }
 
-  private async entryFor(path: string, c: Child): Promise<FileEntry> {
+  /** The entry for one child at `path` (fastEntry in ntfs-tree.ts is its fast twin: keep them in step). */
+  async entryFor(path: string, c: Child): Promise<FileEntry> {
     const name = c.name === '' ? '' : c.name;
     if (c.orphanDir) return { path, name, type: 'dir', size: 0, id: `${c.ref.entry}`, created: null, modified: null, accessed: null, changed: null };
     try {

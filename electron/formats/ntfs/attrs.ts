@@ -31,7 +31,7 @@ class SiView extends LazyTimes implements StandardInformation {
 }
 
 class FnView extends LazyTimes implements FileName {
-  constructor(b: Uint8Array, readonly parent: MftRef, readonly allocatedSize: number, readonly realSize: number, readonly fileAttributes: number, readonly namespace: number, readonly name: string) { super(b, 8); }
+  constructor(b: Uint8Array, at: number, readonly parent: MftRef, readonly allocatedSize: number, readonly realSize: number, readonly fileAttributes: number, readonly namespace: number, readonly name: string) { super(b, at + 8); }
 }
 
 export function parseStandardInformation(v: Uint8Array, base: number): StandardInformation {
@@ -47,7 +47,21 @@ export function parseFileName(v: Uint8Array, base: number): FileName {
   c.need(0x42, len * 2, '$FN name');
   // Sizes: the low 53 bits (an index key's copy can be stale or garbage; never a crash).
   const size = (off: number): number => c.u32(off, '$FN size') + (c.u32(off + 4, '$FN size') & 0x1fffff) * 0x100000000;
-  return new FnView(v, refAt(c, 0x00, '$FN parent reference'), size(0x28), size(0x30), c.u32(0x38, '$FN flags'), c.u8(0x41, '$FN namespace'), utf16At(v, 0x42, len));
+  return new FnView(v, 0, refAt(c, 0x00, '$FN parent reference'), size(0x28), size(0x30), c.u32(0x38, '$FN flags'), c.u8(0x41, '$FN namespace'), utf16At(v, 0x42, len));
+}
+
+/**
+ * The $FILE_NAME of `len` bytes at `off` in `b` (an index entry's key), without a cursor or a
+ * sub-view per key: a directory listing decodes one per entry. Anything that does not fit goes
+ * through parseFileName, which throws the located error.
+ */
+export function parseFileNameAt(b: Uint8Array, off: number, len: number, base: number): FileName {
+  const units = len >= 0x42 ? b[off + 0x40]! : 0;
+  if (len < 0x42 || 0x42 + units * 2 > len || off + len > b.length) return parseFileName(b.subarray(off, off + len), base);
+  const u32 = (o: number): number => (b[off + o]! | (b[off + o + 1]! << 8) | (b[off + o + 2]! << 16)) + b[off + o + 3]! * 0x1000000;
+  const size = (o: number): number => u32(o) + (u32(o + 4) & 0x1fffff) * 0x100000000;
+  const parent: MftRef = { entry: (b[off + 4]! | (b[off + 5]! << 8)) * 0x100000000 + u32(0), sequence: b[off + 6]! | (b[off + 7]! << 8) };
+  return new FnView(b, off, parent, size(0x28), size(0x30), u32(0x38), b[off + 0x41]!, utf16At(b, off + 0x42, units));
 }
 
 export function parseAttributeList(v: Uint8Array, base: number): AttrListEntry[] {

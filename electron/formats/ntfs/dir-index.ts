@@ -6,7 +6,7 @@
 import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import type { Reader } from '../../io/reader.js';
-import { parseFileName } from './attrs.js';
+import { parseFileNameAt } from './attrs.js';
 import { applyFixups } from './fixup.js';
 import { refAt } from './record.js';
 import type { FileName, MftRef } from './types.js';
@@ -50,7 +50,8 @@ function parseNode(c: ByteCursor, what: string, issues: string[]): Node {
     }
     if (flags & ENTRY_LAST) break;
     if (keyLen >= 0x42 && 16 + keyLen <= len) {
-      out.entries.push({ ref: refAt(c, pos, 'index entry file reference'), key: parseFileName(c.raw(pos + 16, keyLen, 'index entry key'), c.base + pos + 16) });
+      c.need(pos + 16, keyLen, 'index entry key');
+      out.entries.push({ ref: refAt(c, pos, 'index entry file reference'), key: parseFileNameAt(c.bytes, pos + 16, keyLen, c.base + pos + 16) });
     }
     pos += len;
   }

@@ -106,6 +106,11 @@ export class NtfsVolume {
     return { raw, offset: this.mft.volumeOffset(n * rs) ?? n * rs };
   }
 
+  /** Seeds the record cache with the raw bytes of entry `n` read by a full pass (a private copy). */
+  primeRecord(n: number, raw: Uint8Array): void {
+    if (raw.length === this.boot.mftRecordSize && this.raws.get(n) === undefined) this.raws.set(n, raw);
+  }
+
   async record(n: number): Promise<MftRecord> {
     const { raw, offset } = await this.rawRecord(n);
     return parseMftRecord(raw, n, offset, this.boot.totalClusters);
