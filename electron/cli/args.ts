@@ -117,18 +117,21 @@ Usage:
   3cx-triage ls   <evidence> [PATH] [--recursive] [--deleted] [--json]
   3cx-triage cat  <evidence> PATH[:STREAM]
   3cx-triage hash <evidence> [PATH] [--algorithms md5,sha1,sha256] [--workers N]
-  3cx-triage dump <artefact> <evidence> [PATH] [--json]     artefacts: pe, plist, macho, main-storage, ...
+  3cx-triage dump <artefact> <evidence> [PATH] [--json]     artefacts: pe, plist, macho, main-storage,
+                  prefetch, evtx, regf, usnjrnl, fsevents
   3cx-triage export <timeline-csv|l2tcsv|bodyfile|timesketch|stix|json> <result.json> [OUT]
   3cx-triage report <result.json> <OUT.html|OUT.pdf> [--paper a4|letter]
   3cx-triage --version | --help
 
   <evidence>   a live folder (mounted Windows volume, macOS root, user profile), a triage archive
-               (ZIP, tar, tar.gz) or a disk image (raw/split, E01, VHD, VHDX, VMDK, QCOW2)
+               (ZIP, tar, tar.gz), a folder of such archives, or a disk image (raw/split, E01,
+               VHD, VHDX, VMDK, QCOW2, DMG)
   --ioc FILE   extra indicators: CSV "type,value,description" or the app's JSON pack (repeatable)
   --json OUT   write the result document (contract scan@1); "-" for stdout
   --quiet      no progress on stderr
   --verify     verify the hash an image stores (E01 MD5/SHA-1) by reading it whole
-  --password   password of protected triage archives (ZipCrypto)
+  --password   password of protected triage archives (ZipCrypto, WinZip AES; Velociraptor's
+               protected collections); also for ls, cat and hash
 
 Exit status: 0 the scan ran to the end (whatever it found); 2 usage error or bad --ioc pack;
 1 nothing could run. The evidence is opened read-only and never written to.

@@ -76,6 +76,8 @@ async function utility(args: ParsedArgs, argv: string[]): Promise<number> {
   const line = out.line;
   try {
     const { cat, hashTree, ls } = await import('../engine/utilities.js');
+    // Protected archives (ZipCrypto, WinZip AES) open for ls and cat too; hash workers get it per task.
+    if (args.password !== null) (await import('../evidence/archive-options.js')).setArchiveOptions({ password: args.password });
     switch (args.command) {
       case 'ls':
         await ls(p[0]!, p[1] ?? '/', { recursive: args.recursive, deleted: args.deleted, json: args.jsonLines }, line);
@@ -87,7 +89,7 @@ async function utility(args: ParsedArgs, argv: string[]): Promise<number> {
         const ac = new AbortController();
         process.once('SIGINT', () => ac.abort());
         const print = progressPrinter(process.stderr, args.quiet);
-        const r = await hashTree(p[0]!, p[1] ?? '/', { algorithms: args.algorithms, ...(args.workers ? { workers: args.workers } : {}), signal: ac.signal, onProgress: (done, total) => print({ phase: 'hash', message: 'hashing', done, total }) }, line, argv);
+        const r = await hashTree(p[0]!, p[1] ?? '/', { algorithms: args.algorithms, ...(args.workers ? { workers: args.workers } : {}), ...(args.password !== null ? { password: args.password } : {}), signal: ac.signal, onProgress: (done, total) => print({ phase: 'hash', message: 'hashing', done, total }) }, line, argv);
         print({ phase: 'done', message: `${r.files} file(s), ${r.errors} error(s)` });
         return 0;
       }

@@ -35,7 +35,8 @@ export interface Filesystem {
   /** NTFS, APFS (default) and HFS+ compare names without case; live Windows trees copied to Linux too. */
   readonly caseInsensitive: boolean;
   stat(path: string): Promise<FileEntry | null>;
-  readdir(path: string): Promise<FileEntry[]>;
+  /** `deleted`: also entries the file system can still see as deleted (NTFS, FAT, ext); others ignore it. */
+  readdir(path: string, opts?: { deleted?: boolean }): Promise<FileEntry[]>;
   open(path: string): Promise<ByteSource>;
   /** The layers that lead to a path, for its EvidenceRef. */
   layersFor(path: string): Layer[];

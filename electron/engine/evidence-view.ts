@@ -72,13 +72,13 @@ export class EvidenceView {
   }
 
   /** Entries directly under a path; the view root of a multi-mount item lists its mounts. */
-  async list(path: string): Promise<FileEntry[]> {
+  async list(path: string, opts: { deleted?: boolean } = {}): Promise<FileEntry[]> {
     if (this.mounts[0]!.prefix !== '' && splitPath(path).length === 0) {
       return this.mounts.map((m) => ({ path: m.prefix, name: m.prefix.slice(1), type: 'dir', size: 0, created: null, modified: null, accessed: null, changed: null }));
     }
     const at = this.locate(path);
     if (!at) return [];
-    const entries = await at.fs.readdir(at.inner);
+    const entries = await at.fs.readdir(at.inner, opts.deleted ? { deleted: true } : {});
     return at.prefix ? entries.map((e) => ({ ...e, path: at.prefix + e.path })) : entries;
   }
 

@@ -24,16 +24,17 @@ export interface LsOptions {
  * file system can list itself in one go (NTFS: one pass over $MFT) is handed over whole; the
  * order is the same either way.
  */
-export async function* walkBatches(view: EvidenceView, path: string, recursive: boolean): AsyncGenerator<FileEntry[]> {
+export async function* walkBatches(view: EvidenceView, path: string, recursive: boolean, deleted = false): AsyncGenerator<FileEntry[]> {
   const stack: string[] = [path];
   while (stack.length) {
     const dir = stack.pop()!;
-    const tree = recursive ? view.tree(dir) : null;
+    // The one-pass tree lists what the directory indexes hold; deleted records need the full scan.
+    const tree = recursive && !deleted ? view.tree(dir) : null;
     if (tree) {
       yield* tree;
       continue;
     }
-    const entries = (await view.list(dir)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = (await view.list(dir, { deleted })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     yield entries;
     if (!recursive) continue;
     for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.type === 'dir') stack.push(entries[i]!.path);
@@ -73,7 +74,7 @@ export async function ls(evidence: string, path: string, opts: LsOptions, out: (
   const view = await EvidenceView.open(evidence);
   try {
     let n = 0;
-    for await (const batch of walkBatches(view, path, opts.recursive)) {
+    for await (const batch of walkBatches(view, path, opts.recursive, opts.deleted)) {
       for (const e of batch) {
         if (e.deleted && !opts.deleted) continue;
         const wait = out(formatLsLine(e, opts.json));
