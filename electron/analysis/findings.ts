@@ -50,7 +50,7 @@ function stageForIndicator(role: FileRole, ind: HashIndicator): StageId {
 
 export function hashFindings(files: AppFileRecord[], digests: DigestMap, iocs: IocSet, board: StageBoard, hits: IocHit[]): void {
   for (const f of files) {
-    const d = digests.get(digestKey(f.ref.evidenceId, f.ref.path));
+    const d = digests.get(digestKey(f.ref));
     if (!d || d.error) continue;
     const digests3 = { ...(d.md5 ? { md5: d.md5 } : {}), ...(d.sha1 ? { sha1: d.sha1 } : {}), ...(d.sha256 ? { sha256: d.sha256 } : {}) };
     for (const ind of matchHashes(iocs, digests3)) {
@@ -96,7 +96,7 @@ export function collectorHashFindings(records: readonly ArtefactRecord[], iocs: 
 
 export function structureFindings(files: AppFileRecord[], digests: DigestMap, board: StageBoard, hits: IocHit[]): void {
   for (const f of files) {
-    const sha = digests.get(digestKey(f.ref.evidenceId, f.ref.path))?.sha256;
+    const sha = digests.get(digestKey(f.ref))?.sha256;
     const ids = new Set(f.markers.map((m) => m.id));
     const at = (id: string): string => `0x${(f.markers.find((m) => m.id === id)?.offset ?? 0).toString(16)}`;
     if (f.role === 'ffmpeg' && ids.has('rc4-key') && (ids.has('avmonitor-event') || ids.has('d3dcompiler-name'))) {

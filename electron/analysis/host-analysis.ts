@@ -87,7 +87,7 @@ function examinedFiles(files: AppFileRecord[], digests: DigestMap): ExaminedFile
   const seen = new Set<string>();
   const out: ExaminedFile[] = [];
   for (const f of files) {
-    const key = digestKey(f.ref.evidenceId, f.ref.path);
+    const key = digestKey(f.ref);
     if (seen.has(key)) continue;
     seen.add(key);
     const d = digests.get(key);

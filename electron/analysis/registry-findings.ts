@@ -21,7 +21,7 @@ const evidencePath = (p: string): string => p.replace(/^[a-z]:/i, '').replace(/\
 function compareWithFile(r: { path: string | null; sha1: string | null; size: number | null }, files: readonly AppFileRecord[], digests: DigestMap): string {
   const f = r.path ? files.find((x) => x.ref.path.toLowerCase() === evidencePath(r.path!)) : undefined;
   if (!f) return 'the file itself is not in the evidence, so the two cannot be compared';
-  const d = digests.get(digestKey(f.ref.evidenceId, f.ref.path));
+  const d = digests.get(digestKey(f.ref));
   if (!d?.prefix30MiBSha1) return 'the file is here but could not be hashed';
   return d.prefix30MiBSha1 === r.sha1 ? `the file in the evidence (${f.ref.path}) is the one Amcache recorded: its first 31,457,280 bytes hash the same` : `the file in the evidence (${f.ref.path}) differs from the one Amcache recorded (its first-31,457,280-byte SHA-1 is ${d.prefix30MiBSha1}): it changed after Amcache saw it`;
 }

@@ -47,7 +47,9 @@ export class EvidenceView {
       }
       // The loader labels a volume by its 0-based table index; people count partitions from 1.
       const names = prefixes(disk.filesystems.map((f) => (f.label === `vol${f.volume.index}` ? `vol${f.volume.index + 1}` : f.label)));
-      return new EvidenceView(() => disk.container.close(), disk.filesystems.map((f, i) => ({ prefix: names[i]!, fs: f.fs })));
+      // Each volume shadow copy appears beside its volume: /vol2@vss1 is vol2 as shadow copy 1 kept it.
+      const mounts = disk.filesystems.flatMap((f, i) => [{ prefix: names[i]!, fs: f.fs }, ...(f.snapshots ?? []).map((s) => ({ prefix: `${names[i]!}@vss${s.index}`, fs: s.fs }))]);
+      return new EvidenceView(() => disk.container.close(), mounts);
     }
     await import('../evidence/loaders/index.js'); // archive and collection openers: loaded only when needed
     const opened = await openEvidence(path, 'E1');

@@ -19,6 +19,11 @@ export interface OpenedHost {
   osHint?: OsKind;
   /** Hashes a collector recorded for files on the host, copied or not. */
   collectorHashes?: () => HostFileHash[];
+  /**
+   * Earlier states of the same host — a disk's volume shadow copies, a KAPE/Velociraptor `VSS<n>`
+   * folder — scanned with the same plugins; their records cite their own layers.
+   */
+  extraViews?: { label: string; fs: Filesystem }[];
 }
 
 

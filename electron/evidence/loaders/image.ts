@@ -17,6 +17,7 @@ import { MergedFilesystem } from '../filesystems/merged.js';
 import { parseApm, sniffApm } from '../../formats/apm/index.js';
 import type { Filesystem } from '../../common/vfs.js';
 import { filesystemsOn, reopenFilesystem, type VolumeFs } from './volume-fs.js';
+import { extraViewsOf, type ExtraView } from './shadow-copies.js';
 import type { Reader } from '../../io/reader.js';
 import { SliceReader } from '../../io/slice-reader.js';
 import { registerEvidenceOpener, type OpenedEvidence, type OpenedHost } from '../open.js';
@@ -106,14 +107,19 @@ async function isDir(f: VolumeFs, path: string, errors: OpenedDisk['errors']): P
 
 /** One host per disk: the Windows volume, or a Mac's System (+ Data) volumes; else each volume. */
 async function chooseHosts(fss: OpenedDisk['filesystems'], errors: OpenedDisk['errors']): Promise<OpenedHost[]> {
-  for (const f of fss) if (await isDir(f, '/Windows/System32', errors)) return [{ fs: f.fs, label: null }];
+  for (const f of fss) if (await isDir(f, '/Windows/System32', errors)) return [withShadows({ fs: f.fs, label: null }, f)];
   const system: OpenedDisk['filesystems'] = [];
   for (const f of fss) if (await isDir(f, '/System/Library/CoreServices', errors)) system.push(f);
   if (system.length) {
     const data = fss.filter((f) => f.role === 'data' && f.volume === system[0]!.volume);
     return [{ fs: data.length ? new MergedFilesystem([...data.map((d) => d.fs), system[0]!.fs]) : system[0]!.fs, label: null }];
   }
-  return fss.map((f) => ({ fs: f.fs, label: f.label }));
+  return fss.map((f) => withShadows({ fs: f.fs, label: f.label }, f));
+}
+
+/** A volume's shadow copies ride along as extra views of its host (the engine scans them too). */
+function withShadows(h: OpenedHost, f: VolumeFs): OpenedHost & { extraViews?: ExtraView[] } {
+  return f.snapshots?.length ? { ...h, extraViews: extraViewsOf(f.snapshots) } : h;
 }
 
 export async function openImageEvidence(path: string, _evidenceId: string, detected: { kind: EvidenceKind; sizeBytes: number }): Promise<OpenedEvidence> {

@@ -17,6 +17,7 @@ import { looksLikeExfat, looksLikeFat } from '../../formats/fat/index.js';
 import { looksLikeExt } from '../../formats/ext/index.js';
 import { FatFilesystem } from '../filesystems/fat.js';
 import { ExtFilesystem } from '../filesystems/ext.js';
+import { shadowCopiesOf, shadowReader, type ShadowCopy } from './shadow-copies.js';
 
 export interface VolumeFs {
   fs: Filesystem;
@@ -24,12 +25,17 @@ export interface VolumeFs {
   label: string;
   /** APFS role (`system`, `data`, ...) so a macOS System + Data pair can be joined. */
   role: string | null;
+  /** NTFS volume shadow copies, oldest first: extra read-only views of the same volume. */
+  snapshots?: ShadowCopy[];
 }
 
 export async function filesystemsOn(reader: Reader, base: Layer[], label: string, errors: { path: string; message: string }[], where: string): Promise<VolumeFs[]> {
   const head = await reader.read(0, 4096);
   try {
-    if (looksLikeNtfs(head.subarray(0, 512))) return [{ fs: await NtfsFilesystem.open(reader, [...base, { kind: 'ntfs', locator: label }]), label, role: null }];
+    if (looksLikeNtfs(head.subarray(0, 512))) {
+      const fs = await NtfsFilesystem.open(reader, [...base, { kind: 'ntfs', locator: label }]);
+      return [{ fs, label, role: null, snapshots: await shadowCopiesOf(reader, base, label, errors, where) }];
+    }
     if (looksLikeApfsContainer(head)) {
       const c = await openApfsContainer(reader, base);
       const out: VolumeFs[] = [];
@@ -57,6 +63,8 @@ export async function filesystemsOn(reader: Reader, base: Layer[], label: string
 
 /** Re-open the file system a ref's last layer names, over the volume's bytes (for the ref opener). */
 export async function reopenFilesystem(reader: Reader, layers: Layer[]): Promise<Filesystem> {
+  const vss = layers.find((l) => l.kind === 'vss');
+  if (vss) reader = await shadowReader(reader, vss); // a shadow copy: the file system inside the snapshot
   const last = layers[layers.length - 1]!;
   const base = layers.slice(0, -1);
   if (last.kind === 'ntfs') return NtfsFilesystem.open(reader, layers);
