@@ -1,45 +1,62 @@
-import { createHash } from 'node:crypto';
-import type { EwfImage } from '../../formats/ewf/index.js';
+import { availableParallelism } from 'node:os';
+import { pushIssue } from '../../io/block-cache.js';
+import { digestEwfMedia, inThreadDecoder, type EwfImage, type EwfMediaDigest } from '../../formats/ewf/index.js';
+import { InflatePool } from './inflate-pool.js';
 
-/** Window read per step: 128 chunks of 32 KiB; the BlockReader inflates them concurrently. */
-const WINDOW = 4 * 1024 * 1024;
+export interface EwfVerifyOptions {
+  signal?: AbortSignal;
+  onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /**
+   * Inflate threads; 0 decodes on this thread. Default: one per core but the one hashing, at most
+   * two: inflating costs about what MD5 does, so two threads already outpace the hashing thread.
+   */
+  workers?: number;
+}
+
+/** Below this the worker threads cost more to start than they save. */
+const IN_THREAD_MEDIA_BYTES = 16 * 1024 * 1024;
 
 /**
- * Reads the whole media through the EWF reader and compares MD5 (and SHA-1 when stored) with the
- * acquisition hashes, as ewfverify does. The next window is requested before the current one is
- * hashed, so inflation (libuv pool threads) overlaps hashing (this thread).
+ * Reads the whole media and compares MD5 (and SHA-1 when stored) with the acquisition hashes, as
+ * ewfverify does: chunks are inflated on worker threads while this thread hashes them in order.
+ * A chunk that cannot be read (not located, truncated, does not inflate) is a located issue and
+ * makes the verification "could not read", never a match, even if zeros would have matched.
  */
-export async function verifyEwf(
-  img: EwfImage,
-  opts: { signal?: AbortSignal; onProgress?: (bytesDone: number, bytesTotal: number) => void },
-): Promise<{ algorithm: string; expected: string; actual: string; ok: boolean }> {
-  const md5 = createHash('md5');
-  const sha1 = img.storedSha1 ? createHash('sha1') : null;
-  const total = img.mediaSize;
-  const reader = img.reader;
-  let next: Promise<Uint8Array> | null = total > 0 ? reader.read(0, Math.min(WINDOW, total)) : null;
-  for (let off = 0; off < total && next; ) {
-    opts.signal?.throwIfAborted();
-    const buf = await next;
-    const after = off + buf.length;
-    next = buf.length > 0 && after < total ? reader.read(after, Math.min(WINDOW, total - after)) : null;
-    md5.update(buf);
-    sha1?.update(buf);
-    off = after;
-    opts.onProgress?.(off, total);
-    if (buf.length === 0) break;
+export async function verifyEwf(img: EwfImage, opts: EwfVerifyOptions): Promise<{ algorithm: string; expected: string; actual: string; ok: boolean }> {
+  const threads = opts.workers ?? Math.max(1, Math.min(2, availableParallelism() - 1));
+  const decoder = threads > 0 && img.mediaSize >= IN_THREAD_MEDIA_BYTES ? new InflatePool(threads) : inThreadDecoder();
+  const d = await digestEwfMedia(img.chunks, {
+    sha1: img.storedSha1 !== null,
+    decoder,
+    depth: threads * 2 + 1,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  const unread = d.unreadableChunks > 0 ? couldNotRead(img, d) : null;
+  if (unread) {
+    img.info['verification'] = unread;
+    // What the stored MD5 would be compared with had the unreadable chunks held zeros (only when
+    // every chunk was hashed): equal to the stored MD5 means the damaged chunks were likely empty.
+    if (d.bytes === img.mediaSize) img.info['computed MD5 (unreadable chunks as zeros)'] = d.md5;
+  } else {
+    img.info['computed MD5'] = d.md5;
   }
-  const actual = md5.digest('hex');
-  if (sha1) {
-    const s = sha1.digest('hex');
-    img.info['computed SHA-1'] = s;
-    img.info['SHA-1 verification'] = s === img.storedSha1 ? 'ok' : 'mismatch';
+  if (d.sha1 !== null) {
+    if (!unread) img.info['computed SHA-1'] = d.sha1;
+    img.info['SHA-1 verification'] = unread ? 'could not read' : d.sha1 === img.storedSha1 ? 'ok' : 'mismatch';
   }
-  img.info['computed MD5'] = actual;
-  if (img.storedMd5) return { algorithm: 'md5', expected: img.storedMd5, actual, ok: actual === img.storedMd5 };
-  if (img.storedSha1) {
-    const s = String(img.info['computed SHA-1']);
-    return { algorithm: 'sha1', expected: img.storedSha1, actual: s, ok: s === img.storedSha1 };
+  if (img.storedMd5) return { algorithm: 'md5', expected: img.storedMd5, actual: unread ?? d.md5, ok: !unread && d.md5 === img.storedMd5 };
+  if (img.storedSha1) return { algorithm: 'sha1', expected: img.storedSha1, actual: unread ?? d.sha1!, ok: !unread && d.sha1 === img.storedSha1 };
+  return { algorithm: 'md5', expected: '', actual: unread ?? d.md5, ok: false };
+}
+
+/** One issue per run of unreadable chunks; the summary stands in for the computed hash. */
+function couldNotRead(img: EwfImage, d: EwfMediaDigest): string {
+  const cs = img.chunkSize;
+  for (const r of d.unreadable) {
+    const span = r.count === 1 ? `chunk ${r.firstChunk}` : `chunks ${r.firstChunk}-${r.firstChunk + r.count - 1}`;
+    pushIssue(img.issues, { message: `verification: ${span} could not be read: ${r.reason}`, offset: r.firstChunk * cs, file: r.file });
   }
-  return { algorithm: 'md5', expected: '', actual, ok: false };
+  const first = d.unreadable[0]!;
+  return `could not read ${d.unreadableChunks} of ${Math.ceil(img.mediaSize / cs)} chunks (first: chunk ${first.firstChunk} at media offset ${first.firstChunk * cs})`;
 }

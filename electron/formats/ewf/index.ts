@@ -13,6 +13,9 @@ import { walkSegment, type Section } from './sections.js';
 
 export { sniffEwf, segmentFileName, type EwfSignature } from './sections.js';
 export { adler32 } from './checksums.js';
+export type { ChunkSource } from './chunks.js';
+export { decodeBatch, InflateMemo, type DecodeResult } from './decode-batch.js';
+export { digestEwfMedia, inThreadDecoder, type BatchDecoder, type DigestOptions, type EwfMediaDigest, type UnreadableRun } from './verify.js';
 
 export interface EwfSegmentFile {
   name: string;
@@ -30,6 +33,8 @@ export interface EwfImage {
   /** Acquisition facts from the header sections, and format facts. */
   info: Record<string, string | number>;
   issues: ReadIssue[];
+  /** Where every chunk lies in the segment files (for verification, which streams them in order). */
+  chunks: ChunkSource;
 }
 
 /** Cap on the chunks of one image (4 bytes each in memory): 2^27 chunks = 4 TiB at 32 KiB. */
@@ -59,7 +64,7 @@ export async function openEwf(segments: readonly EwfSegmentFile[], opts: { cache
     }
     lastTerminator = layout.terminator;
     // Chunks are read through 1 MiB windows: sequential chunk reads become few large file reads.
-    segs.push({ reader: new WindowedReader(reader), name, sectionStarts: layout.sections.map((x) => x.offset) });
+    segs.push({ reader: new WindowedReader(reader), file: reader, name, sectionStarts: layout.sections.map((x) => x.offset) });
     let lastTableBad = false;
     for (const sec of layout.sections) {
       try {
@@ -138,10 +143,17 @@ export async function openEwf(segments: readonly EwfSegmentFile[], opts: { cache
   if (storedMd5) info['stored MD5'] = storedMd5;
   if (storedSha1) info['stored SHA-1'] = storedSha1;
 
-  const src: ChunkSource = { segments: segs, groups, chunkSize, mediaSize };
-  const reader = new BlockReader(mediaSize, chunkSize, (i) => readChunk(src, i, (message) => pushIssue(issues, { message, offset: i * chunkSize, file: null })),
+  // A chunk's problem is noted once, however often it is decoded (cache eviction, verification then reading).
+  const noted = new Set<number>();
+  const note = (i: number, message: string): void => {
+    if (noted.has(i)) return;
+    noted.add(i);
+    pushIssue(issues, { message, offset: i * chunkSize, file: null });
+  };
+  const src: ChunkSource = { segments: segs, groups, chunkSize, mediaSize, note };
+  const reader = new BlockReader(mediaSize, chunkSize, (i) => readChunk(src, i, (message) => note(i, message)),
     issues, async () => {}, { cacheBytes: opts.cacheBytes ?? 64 * 1024 * 1024 });
-  return { reader, mediaSize, chunkSize, volume, storedMd5, storedSha1, info, issues };
+  return { reader, mediaSize, chunkSize, volume, storedMd5, storedSha1, info, issues, chunks: src };
 }
 
 async function readData(reader: Reader, sec: Section): Promise<Uint8Array> {
