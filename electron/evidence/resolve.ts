@@ -6,10 +6,12 @@
 import type { EvidenceRef } from '../common/evidence-ref.js';
 import type { Reader } from '../io/reader.js';
 import { openFolderFile } from './filesystems/folder.js';
+import { resolveSubdir } from './loaders/subdir.js';
 
 export type LayerOpener = (ref: EvidenceRef) => Promise<Reader>;
 
-const openers = new Map<string, LayerOpener>([['folder', (ref) => openFolderFile(ref.chain[0]!.locator, ref.path)]]);
+// A `subdir` layer (a KAPE folder's C/ seen as the host's root) moves the path under that folder.
+const openers = new Map<string, LayerOpener>([['folder', (ref) => openFolderFile(ref.chain[0]!.locator, resolveSubdir(ref).path)]]);
 
 export function registerOpener(kind: string, opener: LayerOpener): void {
   openers.set(kind, opener);

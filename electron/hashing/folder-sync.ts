@@ -18,6 +18,7 @@ import { join, sep } from 'node:path';
 import type { EvidenceRef } from '../common/evidence-ref.js';
 import { splitPath } from '../common/vfs.js';
 import { openFolderFile } from '../evidence/filesystems/folder.js';
+import { resolveSubdir } from '../evidence/loaders/subdir.js';
 import { registerOpener } from '../evidence/resolve.js';
 import { clampRange } from '../io/reader.js';
 import type { SyncIntoReader } from './digest.js';
@@ -123,6 +124,7 @@ function samePath(a: string, b: string): boolean {
 export function useSyncFolderOpener(): void {
   registerOpener('folder', async (ref: EvidenceRef) => {
     const root = ref.chain[0]!.locator;
-    return ref.chain.length === 1 ? openFolderFileSync(root, ref.path) : openFolderFile(root, ref.path);
+    const { chain, path } = resolveSubdir(ref); // a KAPE folder's host view starts at its C/
+    return chain.length === 1 ? openFolderFileSync(root, path) : openFolderFile(root, path);
   });
 }

@@ -17,6 +17,9 @@ import { openVmdk, sniffVmdk } from '../../formats/vmdk/index.js';
 import { findBeside, isFile, MAX_PARTS, splitRawParts } from './siblings.js';
 import { verifyEwf } from './verify.js';
 
+/** The same formats over a Reader (an image inside an archive); see from-reader.ts. */
+export { openContainerReader } from './from-reader.js';
+
 export type ContainerKind = 'raw' | 'split-raw' | 'e01' | 'vhd' | 'vhdx' | 'vmdk' | 'qcow2' | 'dmg';
 export interface OpenedContainer {
   kind: ContainerKind;

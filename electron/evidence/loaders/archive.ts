@@ -19,6 +19,7 @@ import { registerEvidenceOpener, type OpenedEvidence } from '../open.js';
 import { registerOpener } from '../resolve.js';
 import { TarFilesystem } from '../filesystems/tar.js';
 import { ZipFilesystem } from '../filesystems/zip.js';
+import { isContainerLayer, openDiskRef } from './archive-disk.js';
 import { closeSyncFd, DIRECT_INFLATE_MAX, FdSliceReader, InflatedReader, openSyncFd } from './archive-direct.js';
 import type { CollectionHost, CollectorHash } from './collection.js';
 import { openCollection } from './layouts.js';
@@ -123,6 +124,16 @@ export async function openArchiveRef(ref: EvidenceRef): Promise<Reader> {
         gzip = true;
         l = rest[++i]!;
         if (!l || l.kind !== 'tar') throw new Error('a gzip layer must be followed by a tar layer');
+      }
+      if (isContainerLayer(l.kind) && source && i > 0) {
+        // A disk image member (KAPE --zv): the rest of the chain is container › volume › file system.
+        const held0 = [...held];
+        const pin = (): (() => Promise<void>) => {
+          for (const h of held0) h.refs++;
+          return async () => { for (const h of held0) await release(h); };
+        };
+        const inner = await openDiskRef(key, source, rest[i - 1]!.locator, rest.slice(i), ref.path, pin);
+        return { size: inner.size, read: (off, len) => inner.read(off, len), close: async () => { await inner.close(); for (const h of held) await release(h); } };
       }
       if (l.kind !== 'zip' && l.kind !== 'tar') throw new Error(`unexpected layer '${l.kind}' inside an archive ref`);
       const src = source;

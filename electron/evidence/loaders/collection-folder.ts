@@ -23,7 +23,8 @@ import { ZipFilesystem } from '../filesystems/zip.js';
 import { registerEvidenceOpener, type OpenedEvidence } from '../open.js';
 import type { CollectionHost } from './collection.js';
 import { HandlePool } from './handle-pool.js';
-import { openCollection } from './layouts.js';
+import { looksLikeKapeVolume } from './kape-volume.js';
+import { kapeHost, openCollection } from './layouts.js';
 
 /** Descriptors a collection folder may hold open at once. */
 export const MAX_OPEN = 16;
@@ -119,6 +120,11 @@ async function openFolderOrCollections(path: string, _evidenceId: string, _detec
     if (ev) return ev;
   }
   const fs = await FolderFilesystem.open(path);
+  if (await looksLikeKapeVolume(fs)) {
+    // A KAPE tdest folder (C/..., VSS<n>/..., *_CopyLog.csv): the drive folder is the host.
+    const host = await kapeHost(fs, null).catch(() => null);
+    if (host) return { item: { kind: 'folder', layout: 'kape', sizeBytes: 0, errors: [] }, hosts: [host], close: () => fs.close() };
+  }
   return { item: { kind: 'folder', layout: 'plain', sizeBytes: 0, errors: [] }, hosts: [{ fs, label: null }], close: () => fs.close() };
 }
 

@@ -22,6 +22,9 @@ import type { Reader } from '../../io/reader.js';
 import { SliceReader } from '../../io/slice-reader.js';
 import { registerEvidenceOpener, type OpenedEvidence, type OpenedHost } from '../open.js';
 import { registerOpener } from '../resolve.js';
+import type { CopyLog } from './kape.js';
+import { kapeVolumeHosts } from './kape-volume.js';
+import { resolveSubdir } from './subdir.js';
 import { openVolumes, type Volume } from '../volumes/index.js';
 
 /** Set by the caller before a scan: verify stored image hashes with a full read (slow, off by default). */
@@ -79,13 +82,18 @@ export interface OpenedDisk {
 
 /** Container → volumes → file systems, collecting every problem as an error line instead of failing. */
 export async function openDisk(path: string, verify = false, kind: EvidenceKind = 'raw'): Promise<OpenedDisk> {
-  const container = await openAnyContainer(path, kind, verify);
+  return filesystemsOnDisk(await openAnyContainer(path, kind, verify), [{ kind: 'image', locator: path }]);
+}
+
+/** The volumes and file systems of an open container; `outer`: the layers that lead to the container's file. Closes it on failure. */
+export async function filesystemsOnDisk(container: OpenedContainer, outer: Layer[]): Promise<OpenedDisk> {
   const errors: OpenedDisk['errors'] = [];
   try {
     const filesystems: OpenedDisk['filesystems'] = [];
     for (const v of await volumesOf(container.reader, errors)) {
       const where = `volume ${v.index} (${v.scheme} ${v.slot}, ${v.typeName}) at byte ${v.offset}`;
-      for (const f of await filesystemsOn(v.reader, volumeBaseLayers(path, container.kind, v), `vol${v.index}`, errors, where)) filesystems.push({ ...f, volume: v });
+      const base = [...outer, { kind: container.kind, locator: '' }, { kind: v.scheme, locator: String(v.index), offset: v.offset }];
+      for (const f of await filesystemsOn(v.reader, base, `vol${v.index}`, errors, where)) filesystems.push({ ...f, volume: v });
     }
     return { container, filesystems, errors };
   } catch (e) {
@@ -105,8 +113,8 @@ async function isDir(f: VolumeFs, path: string, errors: OpenedDisk['errors']): P
   }
 }
 
-/** One host per disk: the Windows volume, or a Mac's System (+ Data) volumes; else each volume. */
-async function chooseHosts(fss: OpenedDisk['filesystems'], errors: OpenedDisk['errors']): Promise<OpenedHost[]> {
+/** One host per disk: the Windows volume, or a Mac's System (+ Data) volumes, or a KAPE container's volume; else each volume. */
+export async function chooseHosts(fss: OpenedDisk['filesystems'], errors: OpenedDisk['errors'], kapeLogs: CopyLog[] = []): Promise<OpenedHost[]> {
   for (const f of fss) if (await isDir(f, '/Windows/System32', errors)) return [withShadows({ fs: f.fs, label: null }, f)];
   const system: OpenedDisk['filesystems'] = [];
   for (const f of fss) if (await isDir(f, '/System/Library/CoreServices', errors)) system.push(f);
@@ -114,6 +122,8 @@ async function chooseHosts(fss: OpenedDisk['filesystems'], errors: OpenedDisk['e
     const data = fss.filter((f) => f.role === 'data' && f.volume === system[0]!.volume);
     return [{ fs: data.length ? new MergedFilesystem([...data.map((d) => d.fs), system[0]!.fs]) : system[0]!.fs, label: null }];
   }
+  const kape = await kapeVolumeHosts(fss, errors, kapeLogs);
+  if (kape.length) return kape;
   return fss.map((f) => withShadows({ fs: f.fs, label: f.label }, f));
 }
 
@@ -128,8 +138,9 @@ export async function openImageEvidence(path: string, _evidenceId: string, detec
   const errors = [...c.issues.map((i) => ({ path: '/', message: `${c.kind}${i.file ? ` ${i.file}` : ''}${i.offset !== null ? ` @ ${i.offset}` : ''}: ${i.message}` })), ...disk.errors];
   const hosts = await chooseHosts(disk.filesystems, errors);
   if (disk.filesystems.length === 0) errors.push({ path: '/', message: 'no readable file system (NTFS, APFS, HFS+) found on this disk' });
+  const kape = hosts.length > 0 && hosts.every((h) => (h as { layout?: string }).layout === 'kape');
   return {
-    item: { kind: detected.kind, layout: `${c.kind}`, sizeBytes: detected.sizeBytes, ...(c.verification ? { verification: c.verification } : {}), errors },
+    item: { kind: detected.kind, layout: kape ? 'kape' : `${c.kind}`, sizeBytes: detected.sizeBytes, ...(c.verification ? { verification: c.verification } : {}), errors },
     hosts,
     close: () => c.close(),
   };
@@ -167,7 +178,8 @@ async function evict(): Promise<void> {
   }
 }
 
-export async function openImageRef(ref: EvidenceRef): Promise<Reader> {
+export async function openImageRef(full: EvidenceRef): Promise<Reader> {
+  const ref = { ...full, ...resolveSubdir(full) }; // a KAPE VHDX's host view starts at /C on its volume
   const [image, , vol, fsLayer] = ref.chain;
   if (!image || image.kind !== 'image' || !vol || !fsLayer) throw new Error(`image ref ${ref.evidenceId}:${ref.path} lacks its volume or file system layer`);
   const img = await cachedImage(image.locator);

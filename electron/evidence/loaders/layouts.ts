@@ -12,13 +12,15 @@ import { ZipFilesystem } from '../filesystems/zip.js';
 import { readAftermath, isAftermath } from './aftermath.js';
 import { coverageLines, readText, remap, walkFiles, type CollectionHost, type CollectionResult, type CollectorHash, type Layout } from './collection.js';
 import { isCylr, readCylr } from './cylr.js';
-import { hasDriveFolders, isKape, readKape } from './kape.js';
+import { copyLogsIn, hasDriveFolders, isKape, readKape, type CopyLog } from './kape.js';
 import { isUac, readUac } from './uac.js';
 import { isVelociraptor, readVelociraptor } from './velociraptor.js';
 
 const HOST_MARKERS = /^(windows|users|program files|programdata|applications|library|system|private|etc|home|var|appdata|ntuser\.dat)$/i;
 const ARCHIVE_NAME = /\.(zip|tar|tgz|tar\.gz)$/i;
 const MAX_NESTING = 2;
+/** Disk-image containers KAPE writes (`--vhdx`, `--vhd`); the bytes must confirm the name. */
+const DISK_NAME = /\.vhdx?$/i;
 const MAX_NESTED_ARCHIVES = 64;
 
 export interface CollectionContext {
@@ -106,9 +108,15 @@ export async function openCollection(fs: Filesystem, ctx: CollectionContext = {}
     return result('cylr', [await buildHost('cylr', view, label, c.windows ? 'windows' : 'unknown', fixed, c.notes, [], rest.map((v) => ({ label: v.label, fs: v.fs })))]);
   }
   if (isKape(names) || (hasDriveFolders(names) && !names.some((n) => HOST_MARKERS.test(n)))) {
-    const k = await readKape(fs);
-    const [main, ...rest] = k.views;
-    if (main) return result('kape', [await buildHost('kape', main.fs, label, 'windows', [KAPE_PROGRAMS], k.notes, k.hashes, rest.map((v) => ({ label: v.label, fs: v.fs })))]);
+    const host = await kapeHost(fs, label);
+    if (host) return result('kape', [host]);
+  }
+  const disks = root.filter((e) => e.type === 'file' && DISK_NAME.test(e.name));
+  if (disks.length > 0 && !names.some((n) => HOST_MARKERS.test(n))) {
+    // KAPE --zv: the ZIP holds the .vhdx (its copy log inside it, or beside it here).
+    const { openDiskMembers } = await import('./disk-member.js');
+    const d = await openDiskMembers(fs, disks, copyLogsIn(fs, root), ctx, errors);
+    if (d.hosts.length > 0) return result(d.layout, d.hosts);
   }
   if (depth < MAX_NESTING && !names.some((n) => HOST_MARKERS.test(n))) {
     // Several collections side by side (folders or archives), or one wrapped in a folder.
@@ -128,6 +136,14 @@ export async function openCollection(fs: Filesystem, ctx: CollectionContext = {}
     }
   }
   return result('plain', [await buildHost('plain', fs, label, 'unknown', [], [], [])]);
+}
+
+/** The KAPE layout at the root of `fs` as one host (null when it holds no drive folder). `logs`: copy logs from beside a container. */
+export async function kapeHost(fs: Filesystem, label: string | null, logs: CopyLog[] = []): Promise<CollectionHost | null> {
+  const k = await readKape(fs, logs);
+  const [main, ...rest] = k.views;
+  if (!main) return null;
+  return buildHost('kape', main.fs, label, 'windows', [KAPE_PROGRAMS], k.notes, k.hashes, rest.map((v) => ({ label: v.label, fs: v.fs })));
 }
 
 async function allFiles(fs: Filesystem): Promise<FileEntry[]> {
