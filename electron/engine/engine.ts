@@ -3,13 +3,14 @@
  * dependencies handed in (assets folder, worker count), so the CLI, the tests and the Electron
  * utility process all build the same engine.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { ParseIssue } from '../common/issues.js';
 import { RESULT_SCHEMA, type EvidenceItem, type HostResult, type ResultError, type ScanResult } from '../common/scan-result.js';
 import { pluginsFor, runPlugins, type AppFileRecord } from '../artefacts/index.js';
 import { hostFacts, sha1Indicators } from './host-facts.js';
 import { analyseHost } from '../analysis/host-analysis.js';
+import { runPluginsOverViews } from './extra-views.js';
 import { digestKey, type Digest } from '../analysis/digests.js';
 import { loadBuiltinIocs, loadIocFile, withExtras, type IocSet } from '../analysis/ioc/index.js';
 import { openEvidence, type OpenedEvidence, type OpenedHost } from '../evidence/open.js';
@@ -18,6 +19,7 @@ import { FsTarget } from '../evidence/target.js';
 import { HashPool } from '../hashing/index.js';
 import { ASSETS_DIR, PACKAGE_JSON } from './paths.js';
 import type { ScanProgress } from './progress.js';
+import { runOrdered } from './ordered-runner.js';
 import '../evidence/loaders/index.js';
 import { imageLoaderOptions } from '../evidence/loaders/image.js';
 import { setArchiveOptions } from '../evidence/loaders/archive.js';
@@ -37,6 +39,8 @@ export interface ScanOptions {
    */
   itemSignal?: (evidenceId: string) => AbortSignal | undefined;
   onItemCancelled?: (evidenceId: string) => void;
+  /** Indicators already loaded (the CLI loads them first to fail fast on a bad pack); else from `iocFiles`. */
+  iocs?: IocSet;
 }
 
 export interface EngineOptions {
@@ -46,7 +50,33 @@ export interface EngineOptions {
   verifyImages?: boolean;
   /** Password for protected triage archives. */
   archivePassword?: string;
+  /**
+   * Evidence items (and hosts of one multi-host item) scanned at once; 1 = strictly one after
+   * another. Results, ids and progress read the same either way (ordered-runner.ts).
+   */
+  concurrency?: number;
 }
+
+/**
+ * Two at a time: a small item's scan is mostly waits (directory listings, member reads, the hash
+ * worker's round-trips), so a second item fills them. On a fleet of 200 live folders and 200
+ * collection ZIPs (test/bench/sections/fleet.ts, 2 cores) three or four were within noise of two,
+ * and every extra item in flight holds its evidence open and its records in memory.
+ */
+export const DEFAULT_CONCURRENCY = 2;
+/** An evidence file this large is a disk image, not a triage package: it is scanned alone. */
+const LARGE_ITEM_BYTES = 4 * 1024 ** 3;
+
+/** What the engine shares between all items of one scan. */
+interface ScanContext {
+  iocs: IocSet;
+  plugins: ReturnType<typeof pluginsFor>;
+  pool: HashPool;
+  limit: number;
+}
+
+/** One item's hosts (ids assigned when the item is delivered) and its item entry. */
+interface ItemScan { item: EvidenceItem; hosts: HostResult[] }
 
 export async function toolVersion(): Promise<string> {
   const pkg = JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as { version: string };
@@ -71,32 +101,65 @@ export class Engine {
     const startedAt = new Date().toISOString();
     const progress = options.onProgress ?? (() => {});
     progress({ phase: 'iocs', message: 'loading indicators' });
-    const iocs = await this.loadIocs(options.iocFiles);
+    const iocs = options.iocs ?? (await this.loadIocs(options.iocFiles));
     const evidence: EvidenceItem[] = [];
     const hosts: HostResult[] = [];
     const errors: ResultError[] = [];
     const pool = new HashPool(this.opts.workers === undefined ? {} : { workers: this.opts.workers });
+    // Once per scan, not per host: with a large extra pack this set was most of a fleet scan's work.
+    const ctx: ScanContext = { iocs, plugins: pluginsFor(sha1Indicators(iocs)), pool, limit: Math.max(1, Math.floor(this.opts.concurrency ?? DEFAULT_CONCURRENCY)) };
+    const ids = paths.map((_, i) => options.ids?.[i] ?? `E${i + 1}`);
+    const itemSignals = new Map<number, AbortSignal | undefined>();
+    const itemSignal = (i: number): AbortSignal | undefined => {
+      if (!itemSignals.has(i)) itemSignals.set(i, options.itemSignal?.(ids[i]!));
+      return itemSignals.get(i);
+    };
+    const weights = new Map<number, number>();
     try {
-      for (const [i, p] of paths.entries()) {
-        options.signal?.throwIfAborted();
-        const id = options.ids?.[i] ?? `E${i + 1}`;
-        const itemSignal = options.itemSignal?.(id);
-        const signal = itemSignal && options.signal ? AbortSignal.any([options.signal, itemSignal]) : (itemSignal ?? options.signal);
-        let one: { item: EvidenceItem; hosts: HostResult[] };
-        try {
-          itemSignal?.throwIfAborted();
-          one = await this.scanOne(id, hosts.length + 1, resolvePath(p), iocs, pool, { ...options, signal });
-        } catch (err) {
-          // Only this item was stopped: record it as not assessed and go on with the next one.
-          if (!itemSignal?.aborted || options.signal?.aborted) throw err;
-          one = await cancelledItem(`H${hosts.length + 1}`, id, resolvePath(p), iocs);
-          options.onItemCancelled?.(id);
-        }
-        evidence.push(one.item);
-        hosts.push(...one.hosts);
-        const item = one.item;
-        for (const e of item.errors) errors.push({ evidenceId: id, ...e });
-      }
+      await runOrdered<ItemScan | null, ScanProgress>(
+        paths.length,
+        {
+          limit: ctx.limit,
+          window: ctx.limit * 4,
+          weight: async (i) => {
+            const w = await itemWeight(resolvePath(paths[i]!), ctx.limit);
+            weights.set(i, w);
+            return w;
+          },
+          supersedes: sameHashTick,
+        },
+        async (i, emit) => {
+          options.signal?.throwIfAborted();
+          const stop = itemSignal(i);
+          const signal = stop && options.signal ? AbortSignal.any([options.signal, stop]) : (stop ?? options.signal);
+          // A heavy item (a disk image) reads its hosts one after another too.
+          const hostLimit = (weights.get(i) ?? 1) > 1 ? 1 : ctx.limit;
+          try {
+            stop?.throwIfAborted();
+            return await this.scanOne(ids[i]!, resolvePath(paths[i]!), `item ${i + 1} of ${paths.length}`, { ...ctx, limit: hostLimit }, { ...options, signal, onProgress: emit });
+          } catch (err) {
+            // Only this item was stopped: it is recorded as not assessed when its turn comes.
+            if (!stop?.aborted || options.signal?.aborted) throw err;
+            return null;
+          }
+        },
+        {
+          event: progress,
+          result: async (i, scanned) => {
+            const id = ids[i]!;
+            let one = scanned;
+            // Stopped while it ran, or while it waited, already finished, for its turn (to the
+            // examiner it was still pending): either way it is reported as not assessed.
+            if (one === null || (itemSignal(i)?.aborted && !options.signal?.aborted)) {
+              one = await cancelledItem(id, resolvePath(paths[i]!), iocs);
+              options.onItemCancelled?.(id);
+            }
+            evidence.push(one.item);
+            for (const h of one.hosts) hosts.push({ ...h, id: `H${hosts.length + 1}` });
+            for (const e of one.item.errors) errors.push({ evidenceId: id, ...e });
+          },
+        },
+      );
     } finally {
       await pool.close();
     }
@@ -114,71 +177,103 @@ export class Engine {
     };
   }
 
-  private async scanOne(id: string, firstHost: number, path: string, iocs: IocSet, pool: HashPool, options: ScanOptions): Promise<{ item: EvidenceItem; hosts: HostResult[] }> {
+  /** One evidence item; host ids are left empty, the caller numbers hosts in argument order. */
+  private async scanOne(id: string, path: string, position: string, ctx: ScanContext, options: ScanOptions): Promise<ItemScan> {
     const progress = options.onProgress ?? (() => {});
-    progress({ phase: 'open', evidenceId: id, message: `opening ${path}` });
+    // Where the scan stands, for a fleet of hundreds: "item 17 of 200", "host 3 of 120".
+    progress({ phase: 'open', evidenceId: id, message: `opening ${path} (${position})` });
     let opened: OpenedEvidence;
     try {
       opened = await openEvidence(path, id);
     } catch (err) {
       const item: EvidenceItem = { id, path, kind: 'folder', sizeBytes: 0, errors: [{ path: '/', message: err instanceof Error ? err.message : String(err) }] };
-      return { item, hosts: [unreadableHost(`H${firstHost}`, id, path, item, iocs)] };
+      return { item, hosts: [unreadableHost(id, path, item, ctx.iocs)] };
     }
     const item: EvidenceItem = { id, path, ...opened.item, errors: [...opened.item.errors] };
     try {
-      if (opened.hosts.length === 0) return { item, hosts: [unreadableHost(`H${firstHost}`, id, path, item, iocs)] };
+      if (opened.hosts.length === 0) return { item, hosts: [unreadableHost(id, path, item, ctx.iocs)] };
       const hosts: HostResult[] = [];
-      for (const h of opened.hosts) {
-        hosts.push(await this.scanHost(`H${firstHost + hosts.length}`, id, path, h, item, iocs, pool, options));
-      }
+      // A collection folder holds hundreds of hosts: a few at a time, delivered in order.
+      await runOrdered<{ host: HostResult; errors: EvidenceItem['errors'] }, ScanProgress>(
+        opened.hosts.length,
+        { limit: ctx.limit, window: ctx.limit * 2, supersedes: sameHashTick },
+        (k, emit) => this.scanHost(id, path, opened.hosts[k]!, opened.hosts.length > 1 ? `host ${k + 1} of ${opened.hosts.length}: ` : '', ctx, { ...options, onProgress: emit }),
+        {
+          event: progress,
+          result: (_k, r) => {
+            hosts.push(r.host);
+            item.errors.push(...r.errors);
+          },
+        },
+      );
       return { item, hosts };
     } finally {
       await opened.close();
     }
   }
 
-  private async scanHost(hostId: string, id: string, path: string, h: OpenedHost, item: EvidenceItem, iocs: IocSet, pool: HashPool, options: ScanOptions): Promise<HostResult> {
+  /** One host; its errors are returned, not pushed, so hosts scanned side by side keep their order. */
+  private async scanHost(id: string, path: string, h: OpenedHost, position: string, ctx: ScanContext, options: ScanOptions): Promise<{ host: HostResult; errors: EvidenceItem['errors'] }> {
     const progress = options.onProgress ?? (() => {});
+    const errors: EvidenceItem['errors'] = [];
     const target = await FsTarget.create(id, h.fs, h.osHint);
-    progress({ phase: 'artefacts', evidenceId: id, message: `${target.os} ${target.shape}, ${target.users.length} user profile(s)` });
-    const run = await runPlugins(target, pluginsFor(sha1Indicators(iocs)), options.signal);
+    progress({ phase: 'artefacts', evidenceId: id, message: `${position}${target.os} ${target.shape}, ${target.users.length} user profile(s)` });
+    const run = await runPlugins(target, ctx.plugins, options.signal);
+    if (h.extraViews?.length) {
+      progress({ phase: 'artefacts', evidenceId: id, message: `${h.extraViews.length} earlier state(s) of this host (shadow copies)` });
+      const more = await runPluginsOverViews(id, h.extraViews, ctx.plugins, target.os, options.signal);
+      run.records.push(...more.records);
+      run.issues.push(...more.issues);
+      for (const n of more.notes) run.records.push({ type: 'collection-note', kind: 'note', text: n });
+    }
     for (const c of h.coverage ?? []) run.records.push({ type: 'collection-note', kind: 'coverage', text: c });
     for (const n of h.notes ?? []) run.records.push({ type: 'collection-note', kind: 'note', text: n });
     for (const ch of h.collectorHashes?.() ?? []) run.records.push({ type: 'collector-hash', ...ch, ref: target.ref(ch.path) });
-    for (const i of run.issues) item.errors.push(issueToError(i));
+    for (const i of run.issues) errors.push(issueToError(i));
     const files = run.records.filter((r): r is AppFileRecord => r.type === 'app-file');
     progress({ phase: 'hash', evidenceId: id, message: `hashing ${files.length} file(s)`, done: 0, total: files.length });
-    const results = await pool.hashAll(
+    const results = await ctx.pool.hashAll(
       files.map((f) => ({ ref: f.ref, algorithms: ['md5', 'sha1', 'sha256'] })),
       { ...(options.signal ? { signal: options.signal } : {}), prefixSha1: true, onProgress: (p) => progress({ phase: 'hash', evidenceId: id, message: 'hashing', done: p.jobsDone, total: p.jobsTotal }) },
     );
     const digests = new Map<string, Digest>();
     for (const r of results) {
-      digests.set(digestKey(r.ref.evidenceId, r.ref.path), r);
-      if (r.error) item.errors.push({ path: r.ref.path, message: `hash: ${r.error}` });
+      digests.set(digestKey(r.ref), r);
+      if (r.error) errors.push({ path: r.ref.path, message: `hash: ${r.error}` });
     }
     progress({ phase: 'analyse', evidenceId: id, message: 'analysing' });
-    const a = analyseHost({ os: target.os, records: run.records, digests, iocs, readable: true });
+    const a = analyseHost({ os: target.os, records: run.records, digests, iocs: ctx.iocs, readable: true });
     const facts = hostFacts(run.records);
     const computerName = facts.find((f) => f.name === 'computer name')?.value;
-    return { id: hostId, name: target.hostName ?? computerName ?? h.label ?? basename(path), os: target.os, evidence: [id], ...a, ...(facts.length ? { facts } : {}) };
+    return { host: { id: '', name: target.hostName ?? computerName ?? h.label ?? basename(path), os: target.os, evidence: [id], ...a, ...(facts.length ? { facts } : {}) }, errors };
   }
 }
 
+/** Weight of an item for the ordered runner: a disk-image-sized file takes every slot. */
+async function itemWeight(path: string, limit: number): Promise<number> {
+  const st = await stat(path).catch(() => null);
+  return st?.isFile() && st.size >= LARGE_ITEM_BYTES ? limit : 1;
+}
+
+/** A throttled hashing tick held back behind the front item only needs its latest value. */
+function sameHashTick(prev: ScanProgress, next: ScanProgress): boolean {
+  return prev.phase === 'hash' && next.phase === 'hash' && prev.evidenceId === next.evidenceId && prev.message === next.message && prev.done !== 0;
+}
+
 /** A host whose evidence could not be opened: every stage not-assessed, the reason in the verdict. */
-function unreadableHost(hostId: string, id: string, path: string, item: EvidenceItem, iocs: IocSet): HostResult {
+function unreadableHost(id: string, path: string, item: EvidenceItem, iocs: IocSet): HostResult {
   const reason = item.errors.map((e) => e.message).join('; ') || 'unknown error';
   const a = analyseHost({ os: 'unknown', records: [], digests: new Map(), iocs, readable: false, unreadableReason: reason });
-  return { id: hostId, name: basename(path), os: 'unknown', evidence: [id], ...a };
+  return { id: '', name: basename(path), os: 'unknown', evidence: [id], ...a };
 }
 
 /** An item the examiner stopped: kind from its magic only (nothing else is read), one host with nothing assessed. */
-async function cancelledItem(hostId: string, id: string, path: string, iocs: IocSet): Promise<{ item: EvidenceItem; hosts: HostResult[] }> {
+async function cancelledItem(id: string, path: string, iocs: IocSet): Promise<{ item: EvidenceItem; hosts: HostResult[] }> {
   const detected = await detectEvidence(path).catch(() => null);
   const item: EvidenceItem = { id, path, kind: detected?.kind ?? 'folder', sizeBytes: detected?.sizeBytes ?? 0, errors: [{ path: '/', message: 'scan cancelled by the examiner: nothing on this item was assessed' }] };
   const a = analyseHost({ os: 'unknown', records: [], digests: new Map(), iocs, readable: false, unreadableReason: 'scan cancelled by the examiner' });
   const verdictReason = `Not assessed: the examiner cancelled the scan of ${id} before it finished, so no stage on this evidence was examined.`;
-  return { item, hosts: [{ id: hostId, name: basename(path), os: 'unknown', evidence: [id], ...a, verdictReason }] };
+  return { item, hosts: [{ id: '', name: basename(path), os: 'unknown', evidence: [id], ...a, verdictReason }] };
 }
 
 function issueToError(i: ParseIssue): { path: string; message: string } {
