@@ -3,6 +3,9 @@
  * and MFT records are read on demand (formats/ntfs block cache), so a targeted scan touches the
  * few directories and files it needs; only `readdir(path, { deleted: true })` scans the whole MFT.
  *
+ * Deleted listings add the names of freed MFT records (/$OrphanFiles for the unplaceable) and
+ * the names recovered from index slack (ntfs-deleted.ts), as `fls` shows them.
+ *
  * Names compare case-insensitively through the volume's own $UpCase table (exactly as Windows
  * does; a per-unit String.toUpperCase when the table is unreadable).
  * DOS 8.3 aliases are not listed (as TSK) and not resolved.
@@ -12,17 +15,23 @@ import { ParseError } from '../../common/issues.js';
 import { joinPath, splitPath, type FileEntry, type Filesystem } from '../../common/vfs.js';
 import { BufferReader } from '../../io/buffer-reader.js';
 import type { Reader } from '../../io/reader.js';
+import { addDeletedChildren, deletedNameOf, type DeletedIndex, type NtfsDeletedName } from './ntfs-deleted.js';
+import type { Child } from './ntfs-child.js';
+import { childEntry } from './ntfs-entry.js';
 import { walkTree } from './ntfs-tree.js';
 import {
-  displayNames, MftTable, NS, NtfsVolume, placeDeleted, ReadAheadReader, readIndex, ROOT_ENTRY, scanDeleted,
-  type DeletedPlacement, type FileName, type MftRef, type NtfsFile, type NtfsIssue, type NtfsTimes,
+  MftTable, NS, NtfsVolume, placeDeleted, ReadAheadReader, readIndex, readIndexWithSlack, ROOT_ENTRY, scanDeleted,
+  type IndexEntry, type NtfsFile, type NtfsIssue, type NtfsTimes, type SlackName,
 } from '../../formats/ntfs/index.js';
+
+export type { NtfsDeletedName, NtfsNameSource } from './ntfs-deleted.js';
+export type { Child } from './ntfs-child.js';
 
 export const ORPHAN_DIR = '$OrphanFiles';
 const DIR_CACHE = 256;
 
 export interface NtfsReaddirOptions {
-  /** Also list deleted records (full MFT scan, once) and, at the root, /$OrphanFiles. */
+  /** Also list deleted records (full MFT scan, once), names in index slack and, at the root, /$OrphanFiles. */
   readonly deleted?: boolean;
 }
 
@@ -33,20 +42,11 @@ export interface NtfsStreamInfo {
   readonly kind: 'data' | 'index';
 }
 
-export interface Child {
-  readonly name: string;
-  readonly ref: MftRef;
-  readonly deleted: boolean;
-  /** The $FILE_NAME that put it here (index key or record attribute), the fallback for stat. */
-  readonly fn: FileName | null;
-  readonly orphanDir?: boolean;
-}
-
 export class NtfsFilesystem implements Filesystem {
   readonly kind = 'ntfs';
   readonly caseInsensitive = true;
   private readonly dirs = new Map<string, Promise<Child[]>>();
-  private deletedMap: Promise<DeletedPlacement> | null = null;
+  private deletedMap: Promise<DeletedIndex> | null = null;
   private table: Promise<MftTable | null> | null = null;
 
   private constructor(readonly volume: NtfsVolume, private readonly layers: Layer[]) {}
@@ -68,6 +68,8 @@ export class NtfsFilesystem implements Filesystem {
     const deleted = opts.deleted === true;
     const hit = (await this.resolve(path, false)) ?? (deleted ? await this.resolve(path, true) : null);
     if (!hit) throw Object.assign(new Error(`no such directory: ${path}`), { code: 'ENOENT' });
+    // Deleted names can lead back up the path (a slack name of an ancestor): list such a loop empty.
+    if (deleted && hit.loop) return [];
     const kids = await this.children(hit.child, deleted);
     const out: FileEntry[] = [];
     for (const k of kids) out.push(await this.entryFor(joinPath(hit.path, k.name), k));
@@ -75,16 +77,38 @@ export class NtfsFilesystem implements Filesystem {
   }
 
   async open(path: string): Promise<Reader> {
-    const hit = (await this.resolve(path, false)) ?? (await this.resolve(path, true));
+    // `file:stream` names an alternate data stream when no file has that name. A live file's
+    // stream is tried before deleted names: those need a scan of the whole MFT, and every Windows
+    // scan opens /$Extend/$UsnJrnl:$J.
+    const parts = splitPath(path);
+    const last = parts.pop() ?? '';
+    const colon = last.indexOf(':');
+    const base = colon > 0 ? '/' + [...parts, last.slice(0, colon)].join('/') : null;
+    const hit = (await this.resolve(path, false)) ?? (base !== null && (await this.resolve(base, false)) ? null : await this.resolve(path, true));
     if (!hit) {
-      // `file:stream` names an alternate data stream when no file has that name.
-      const parts = splitPath(path);
-      const last = parts.pop() ?? '';
-      const colon = last.indexOf(':');
-      if (colon > 0) return this.openStream('/' + [...parts, last.slice(0, colon)].join('/'), last.slice(colon + 1));
+      if (base !== null) return this.openStream(base, last.slice(colon + 1));
       throw Object.assign(new Error(`no such file: ${path}`), { code: 'ENOENT' });
     }
     return this.openStream(hit.path, '');
+  }
+
+  /**
+   * The deleted names of a directory — freed records' names, names recovered from index slack,
+   * entries of a deleted directory — each with where it was found, the MFT reference it gives and
+   * its $FILE_NAME facts (what `readdir(path, { deleted: true })` lists as deleted, in detail).
+   */
+  async deletedNames(path: string): Promise<NtfsDeletedName[]> {
+    const hit = (await this.resolve(path, false)) ?? (await this.resolve(path, true));
+    if (!hit) throw Object.assign(new Error(`no such directory: ${path}`), { code: 'ENOENT' });
+    if (hit.loop) return [];
+    const out: NtfsDeletedName[] = [];
+    for (const k of await this.children(hit.child, true)) {
+      if (k.orphanDir) continue;
+      const p = joinPath(hit.path, k.name);
+      const e = await this.entryFor(p, k);
+      if (e.deleted) out.push(deletedNameOf(p, k, e.id ?? '', e.type === 'dir'));
+    }
+    return out;
   }
 
   /** A Reader over the named $DATA stream ('' = the file's contents). */
@@ -101,6 +125,8 @@ export class NtfsFilesystem implements Filesystem {
 
   /** The data streams and named indexes of a file (what `fls` prints as `path:name`). */
   async streams(path: string): Promise<NtfsStreamInfo[]> {
+    const hit = (await this.resolve(path, false)) ?? (await this.resolve(path, true));
+    if (hit?.child.detached) return [];
     const f = await this.fileAt(path);
     const out: NtfsStreamInfo[] = f.data.map((d) => ({ name: d.name, size: d.size, kind: 'data' as const }));
     for (const [name, a] of f.indexRoots) if (name !== '$I30') out.push({ name, size: a.value.length, kind: 'index' });
@@ -111,6 +137,7 @@ export class NtfsFilesystem implements Filesystem {
   async fileNameTimes(path: string): Promise<NtfsTimes | null> {
     const hit = (await this.resolve(path, false)) ?? (await this.resolve(path, true));
     if (!hit || hit.child.orphanDir) return null;
+    if (hit.child.detached) return hit.child.fn;
     try {
       const f = await this.volume.file(hit.child.ref.entry);
       const fn = f.names.find((n) => n.name === hit.child.name && n.namespace !== NS.DOS) ?? hit.child.fn;
@@ -146,6 +173,10 @@ export class NtfsFilesystem implements Filesystem {
   private async fileAt(path: string): Promise<NtfsFile> {
     const hit = (await this.resolve(path, false)) ?? (await this.resolve(path, true));
     if (!hit || hit.child.orphanDir) throw Object.assign(new Error(`no such file: ${path}`), { code: 'ENOENT' });
+    if (hit.child.detached) {
+      const r = hit.child.ref;
+      throw Object.assign(new Error(`${path}: a name recovered from index slack; MFT entry ${r.entry} no longer holds that file (reference ${r.entry}-${r.sequence}), so it has no contents`), { code: 'ENOENT' });
+    }
     return this.volume.file(hit.child.ref.entry);
   }
 
@@ -155,9 +186,11 @@ export class NtfsFilesystem implements Filesystem {
   }
 
   /** Path → the child that names it, walking directory listings; exact name first, then folded. */
-  async resolve(path: string, deleted: boolean): Promise<{ path: string; child: Child } | null> {
+  async resolve(path: string, deleted: boolean): Promise<{ path: string; child: Child; loop: boolean } | null> {
     let cur = await this.rootChild();
     let curPath = '/';
+    const chain = new Set<number>([cur.ref.entry]);
+    let loop = false;
     for (const part of splitPath(path)) {
       if (part === '.' || part === '..') return null;
       const kids = await this.children(cur, deleted);
@@ -170,11 +203,15 @@ export class NtfsFilesystem implements Filesystem {
       if (!next) return null;
       cur = next;
       curPath = joinPath(curPath, next.name);
+      if (chain.has(cur.ref.entry)) loop = true;
+      chain.add(cur.ref.entry);
     }
-    return { path: curPath, child: cur };
+    return { path: curPath, child: cur, loop };
   }
 
   private children(dir: Child, deleted: boolean): Promise<Child[]> {
+    // Before the cache: a leaf's reference may be that of a live directory (its old name).
+    if (dir.leaf) return Promise.resolve([]);
     const key = dir.orphanDir ? `orphans` : `${dir.ref.entry}-${dir.ref.sequence}-${deleted}`;
     let p = this.dirs.get(key);
     if (p) {
@@ -192,7 +229,7 @@ export class NtfsFilesystem implements Filesystem {
   /** A directory's children, sorted by name, read afresh (`children` caches them). */
   async loadChildren(dir: Child, deleted: boolean): Promise<Child[]> {
     if (dir.orphanDir) {
-      const m = await this.deletedPlacement();
+      const m = (await this.deletedIndex()).placement;
       return m.orphans.map((o) => ({ name: o.name, ref: { entry: o.record.entry, sequence: o.record.sequence }, deleted: true, fn: o.record.names[0] ?? null }));
     }
     let f: NtfsFile;
@@ -205,14 +242,19 @@ export class NtfsFilesystem implements Filesystem {
     }
     const out: Child[] = [];
     const root = f.indexRoots.get('$I30');
+    let slack: SlackName[] = [];
     if (f.isDir && root) {
       const issues: string[] = [];
       const allocStream = f.indexAllocs.get('$I30');
       const alloc = allocStream ? new ReadAheadReader(this.volume.streamReader(allocStream, `entry ${f.entry} $I30`)) : null;
       try {
-        for (const e of await readIndex(root.value, root.offset, alloc, this.volume.boot.clusterSize, issues)) {
+        let entries: IndexEntry[];
+        const cs = this.volume.boot.clusterSize;
+        if (deleted) ({ entries, slack } = await readIndexWithSlack(root.value, root.offset, alloc, cs, f.entry, this.volume.recordCount, issues));
+        else entries = await readIndex(root.value, root.offset, alloc, cs, issues);
+        for (const e of entries) {
           if (e.key.namespace === NS.DOS || e.ref.entry === f.entry) continue;
-          out.push({ name: e.key.name, ref: e.ref, deleted: dir.deleted, fn: e.key });
+          out.push(dir.deleted ? { name: e.key.name, ref: e.ref, deleted: true, fn: e.key, source: 'index' } : { name: e.key.name, ref: e.ref, deleted: false, fn: e.key });
         }
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
@@ -221,68 +263,26 @@ export class NtfsFilesystem implements Filesystem {
       for (const m of issues) this.volume.issues.push({ message: `directory entry ${f.entry}: ${m}`, offset: root.offset, entry: f.entry });
     }
     if (deleted) {
-      const m = await this.deletedPlacement();
-      const seen = new Set(out.map((c) => `${c.ref.entry}/${c.name}`));
-      for (const d of m.byParent.get(f.entry) ?? []) {
-        if (seen.has(`${d.record.entry}/${d.name.name}`)) continue;
-        out.push({ name: d.name.name, ref: { entry: d.record.entry, sequence: d.record.sequence }, deleted: true, fn: d.name });
-      }
-      // Allocated records that name this directory but are missing from its index.
-      const indexed = new Set(out.map((c) => c.ref.entry));
-      for (const n of m.allocatedByParent.get(f.entry) ?? []) {
-        if (indexed.has(n) || n === f.entry) continue;
-        try {
-          const kid = await this.volume.file(n);
-          for (const fn of displayNames(kid.names)) {
-            if (fn.parent.entry === f.entry && fn.parent.sequence === f.sequence) out.push({ name: fn.name, ref: { entry: n, sequence: kid.sequence }, deleted: false, fn });
-          }
-        } catch (e) {
-          if (!(e instanceof ParseError)) throw e;
-        }
-      }
+      await addDeletedChildren(this.volume, f, slack, await this.deletedIndex(), out);
       if (f.entry === ROOT_ENTRY) out.push({ name: ORPHAN_DIR, ref: { entry: this.volume.recordCount, sequence: 0 }, deleted: false, fn: null, orphanDir: true });
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  private deletedPlacement(): Promise<DeletedPlacement> {
+  private deletedIndex(): Promise<DeletedIndex> {
     if (!this.deletedMap) {
       this.deletedMap = (async () => {
         const scan = await scanDeleted(this.volume);
         this.volume.issues.push(...scan.issues);
-        return placeDeleted(this.volume, scan);
+        return { placement: await placeDeleted(this.volume, scan), byEntry: new Map(scan.deleted.map((d) => [d.entry, d])) };
       })();
       this.deletedMap.catch(() => (this.deletedMap = null));
     }
     return this.deletedMap;
   }
 
-  /** The entry for one child at `path` (fastEntry in ntfs-tree.ts is its fast twin: keep them in step). */
-  async entryFor(path: string, c: Child): Promise<FileEntry> {
-    const name = c.name === '' ? '' : c.name;
-    if (c.orphanDir) return { path, name, type: 'dir', size: 0, id: `${c.ref.entry}`, created: null, modified: null, accessed: null, changed: null };
-    try {
-      const f = await this.volume.file(c.ref.entry);
-      // An index entry whose sequence no longer matches the record points at a reused slot.
-      const stale = !c.deleted && f.sequence !== c.ref.sequence && c.ref.sequence !== 0;
-      const t = f.si ?? c.fn ?? f.names[0] ?? null;
-      const data = f.data.find((d) => d.name === '');
-      const e: FileEntry = {
-        path, name, type: f.isDir ? 'dir' : 'file', size: f.isDir ? 0 : (data?.size ?? 0), id: `${f.entry}-${f.sequence}`,
-        created: t?.created ?? null, modified: t?.modified ?? null, accessed: t?.accessed ?? null, changed: t?.changed ?? null,
-      };
-      return c.deleted || !f.inUse || stale ? { ...e, deleted: true } : e;
-    } catch (err) {
-      if (!(err instanceof ParseError)) throw err;
-      this.volume.issues.push({ message: `${path}: MFT entry ${c.ref.entry} unreadable (${err.message}); listed from its index entry`, offset: err.offset ?? null, entry: c.ref.entry });
-      const fn = c.fn;
-      const isDir = fn ? (fn.fileAttributes & 0x10000000) !== 0 : false;
-      return {
-        path, name, type: isDir ? 'dir' : 'file', size: isDir ? 0 : (fn?.realSize ?? 0), id: `${c.ref.entry}-${c.ref.sequence}`,
-        created: fn?.created ?? null, modified: fn?.modified ?? null, accessed: fn?.accessed ?? null, changed: fn?.changed ?? null,
-        ...(c.deleted ? { deleted: true } : {}),
-      };
-    }
+  /** The entry for one child at `path` (ntfs-entry.ts; fastEntry in ntfs-tree.ts is its fast twin). */
+  entryFor(path: string, c: Child): Promise<FileEntry> {
+    return childEntry(this.volume, path, c);
   }
 }
-

@@ -29,7 +29,21 @@ export interface IndexRootInfo {
 const ENTRY_HAS_SUBNODE = 0x01;
 const ENTRY_LAST = 0x02;
 
-interface Node { entries: IndexEntry[]; children: number[] }
+interface Node {
+  entries: IndexEntry[];
+  children: number[];
+  /** Where the live entries end: the end marker's position (index length when no marker was met). */
+  liveEnd: number;
+}
+
+/** A node as the walk read it (fixups applied), for the slack scanner (index-slack.ts). */
+export interface IndexNodeSeen {
+  /** Block VCN; null for $INDEX_ROOT. */
+  readonly vcn: number | null;
+  /** The node from its header on. */
+  readonly node: ByteCursor;
+  readonly liveEnd: number;
+}
 
 /** Parses an index node header and its entries; `c` covers the node header onwards. */
 function parseNode(c: ByteCursor, what: string, issues: string[]): Node {
@@ -37,7 +51,7 @@ function parseNode(c: ByteCursor, what: string, issues: string[]): Node {
   const indexLen = c.u32(4, `${what} index length`);
   const end = Math.min(indexLen, c.length);
   if (indexLen > c.length) issues.push(`${what}: index length ${indexLen} exceeds the node (${c.length} bytes); read up to the node end`);
-  const out: Node = { entries: [], children: [] };
+  const out: Node = { entries: [], children: [], liveEnd: end };
   let pos = entriesOff;
   while (pos + 16 <= end) {
     const len = c.u16(pos + 8, 'index entry length');
@@ -48,7 +62,10 @@ function parseNode(c: ByteCursor, what: string, issues: string[]): Node {
       if (len < 24) throw new ParseError('out-of-bounds', { what: `${what} entry with subnode`, offset: c.base + pos, need: 24, have: len });
       out.children.push(c.u64(pos + len - 8, 'index entry subnode VCN'));
     }
-    if (flags & ENTRY_LAST) break;
+    if (flags & ENTRY_LAST) {
+      out.liveEnd = pos;
+      break;
+    }
     if (keyLen >= 0x42 && 16 + keyLen <= len) {
       c.need(pos + 16, keyLen, 'index entry key');
       out.entries.push({ ref: refAt(c, pos, 'index entry file reference'), key: parseFileNameAt(c.bytes, pos + 16, keyLen, c.base + pos + 16) });
@@ -66,10 +83,12 @@ export function parseIndexRoot(value: Uint8Array, base: number): IndexRootInfo &
 /**
  * All entries of an index. `alloc` is the $INDEX_ALLOCATION stream (null when the root is all).
  * Block VCNs count clusters when blocks are at least a cluster, else 512-byte units.
+ * `onNode` sees every node whose entries were read (the slack scanner looks past their ends).
  */
-export async function readIndex(root: Uint8Array, rootOffset: number, alloc: Reader | null, clusterSize: number, issues: string[], allocOffset: (pos: number) => number | null = () => null): Promise<IndexEntry[]> {
+export async function readIndex(root: Uint8Array, rootOffset: number, alloc: Reader | null, clusterSize: number, issues: string[], allocOffset: (pos: number) => number | null = () => null, onNode?: (n: IndexNodeSeen) => void): Promise<IndexEntry[]> {
   const info = parseIndexRoot(root, rootOffset);
   const rootNode = parseNode(info.node, '$INDEX_ROOT', issues);
+  onNode?.({ vcn: null, node: info.node, liveEnd: rootNode.liveEnd });
   const entries = [...rootNode.entries];
   const bs = info.blockSize;
   const vcnUnit = bs >= clusterSize ? clusterSize : 512;
@@ -90,7 +109,9 @@ export async function readIndex(root: Uint8Array, rootOffset: number, alloc: Rea
         const abs = allocOffset(pos) ?? pos;
         if (String.fromCharCode(...raw.subarray(0, 4)) !== 'INDX') throw new ParseError('bad-signature', { what: `index block VCN ${vcn} signature "INDX"`, offset: abs });
         const blk = new ByteCursor(applyFixups(raw, abs, `index block VCN ${vcn}`), abs);
-        const node = parseNode(blk.slice(0x18, bs - 0x18, 'index block node'), `index block VCN ${vcn}`, issues);
+        const nodeCursor = blk.slice(0x18, bs - 0x18, 'index block node');
+        const node = parseNode(nodeCursor, `index block VCN ${vcn}`, issues);
+        onNode?.({ vcn, node: nodeCursor, liveEnd: node.liveEnd });
         entries.push(...node.entries);
         next.push(...node.children);
       } catch (e) {

@@ -1,7 +1,8 @@
 /**
  * NTFS: boot sector, MFT records with fixups, attributes (resident, non-resident, attribute
- * lists), runlists, sparse and LZNT1-compressed streams, directory indexes and a scan for deleted
- * records. See SPEC.md. The Filesystem view over it is evidence/filesystems/ntfs.ts.
+ * lists), runlists, sparse and LZNT1-compressed streams, directory indexes (with names recovered
+ * from their slack) and a scan for deleted records. See SPEC.md. The Filesystem view over it is
+ * evidence/filesystems/ntfs.ts.
  */
 export { NtfsVolume, simpleFold, ROOT_ENTRY, MAX_ATTR_LIST_BYTES, MAX_EXTENSION_RECORDS } from './volume.js';
 export { parseBootSector, looksLikeNtfs, NTFS_MAX_CLUSTER, NTFS_MAX_RECORD } from './boot.js';
@@ -13,7 +14,11 @@ export { lznt1Decompress } from './lznt1.js';
 export { AttrStreamReader } from './stream.js';
 export type { StreamLayout } from './stream.js';
 export { readIndex, parseIndexRoot, MAX_INDEX_ENTRIES, MAX_INDEX_DEPTH } from './dir-index.js';
-export type { IndexEntry } from './dir-index.js';
+export type { IndexEntry, IndexNodeSeen } from './dir-index.js';
+export { scanNodeSlack, slackIsDir, SLACK_TIME_MIN_MS, SLACK_TIME_MAX_MS, MAX_SLACK_PER_NODE } from './index-slack.js';
+export type { SlackName } from './index-slack.js';
+export { readIndexWithSlack, MAX_SLACK_BLOCKS, MAX_SLACK_NAMES } from './dir-slack.js';
+export type { IndexWithSlack } from './dir-slack.js';
 export { scanDeleted } from './scan.js';
 export type { DeletedRecord } from './scan.js';
 export { parseFileName, parseStandardInformation, parseAttributeList, filetimeIso } from './attrs.js';

@@ -32,11 +32,12 @@ const ICAT_SKIP = new Set(['$BadClus:$Bad']);
  * in the two big directories are sampled (every 20th), and on partitioned copies of the same
  * volume every `sample`-th stream is compared.
  */
-async function differential(image: string, sectors: number, sample = 1): Promise<{ lines: number; streams: number }> {
+async function differential(image: string, sectors: number, sample = 1): Promise<{ lines: number; streams: number; pastTsk: number }> {
   const { fs, close } = await openAt(image, sectors);
   try {
     const theirs = fls(image, sectors);
-    const ours = await ourListing(fs);
+    const pastTsk: string[] = [];
+    const ours = await ourListing(fs, pastTsk);
     assert.deepEqual(ours.map((l) => l.line).sort(), theirs.map((l) => l.line).sort());
     assert.deepEqual(fs.issues, []);
     let streams = 0;
@@ -51,7 +52,7 @@ async function differential(image: string, sectors: number, sample = 1): Promise
       assert.equal(await streamSha256(fs, '/' + p, s), icatSha256(image, sectors, l.addr), `bytes of ${l.path}`);
       streams++;
     }
-    return { lines: theirs.length, streams };
+    return { lines: theirs.length, streams, pastTsk: pastTsk.length };
   } finally {
     await close();
   }
@@ -59,7 +60,9 @@ async function differential(image: string, sectors: number, sample = 1): Promise
 
 test('bare volume: ls -r equals fls -r -p, bytes equal icat', { skip }, async () => {
   const r = await differential(join(dir!, 'ntfs.raw'), 0);
-  assert.deepEqual(r, { lines: 541, streams: 63 });
+  // pastTsk: stale copies of names in index slack (ntfs-3g's B-tree splits leave them), which TSK
+  // 4.11 skips because their times are after its 2019 cap; every other line is equal.
+  assert.deepEqual(r, { lines: 541, streams: 63, pastTsk: 46 });
 });
 
 test('MBR disk, primary partition: same differential', { skip }, async () => {

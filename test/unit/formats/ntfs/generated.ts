@@ -49,3 +49,25 @@ export function generatedImages(): string | null {
   }
   return (cached = dir);
 }
+
+let slackCached: string | null | undefined;
+
+/** slack.raw from make-ntfs-slack.sh (index slack fixtures), built once per script version; null without root/FUSE/tools. */
+export function generatedSlackImage(): string | null {
+  if (slackCached !== undefined) return slackCached;
+  const main = findScript();
+  const script = main ? join(main, '..', 'make-ntfs-slack.sh') : null;
+  if (generatedSkipReason() || !script || !existsSync(script)) return (slackCached = null);
+  const tag = createHash('sha256').update(readFileSync(script)).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `3cx-ntfs-slack-${tag}`);
+  if (!existsSync(join(dir, 'slack.raw'))) {
+    const work = mkdtempSync(join(tmpdir(), '3cx-ntfs-slack-build-'));
+    execFileSync('bash', [script, work], { stdio: 'ignore' });
+    try {
+      renameSync(work, dir);
+    } catch {
+      rmSync(work, { recursive: true, force: true }); // another test process won the race
+    }
+  }
+  return (slackCached = join(dir, 'slack.raw'));
+}
