@@ -26,8 +26,13 @@ export interface LsOptions {
  */
 export async function* walkBatches(view: EvidenceView, path: string, recursive: boolean, deleted = false): AsyncGenerator<FileEntry[]> {
   const stack: string[] = [path];
+  // A deleted folder can share its path with a live one (or a recovered name point back up the
+  // tree): each path is walked once.
+  const walked = new Set<string>();
   while (stack.length) {
     const dir = stack.pop()!;
+    if (walked.has(dir)) continue;
+    walked.add(dir);
     // The one-pass tree lists what the directory indexes hold; deleted records need the full scan.
     const tree = recursive && !deleted ? view.tree(dir) : null;
     if (tree) {
