@@ -10,7 +10,6 @@ import type { Target } from '../../common/vfs.js';
 import type { Reader } from '../../io/reader.js';
 import { hasReason, newStats, walkUsnJournal, type UsnRecord } from '../../formats/usnjrnl/index.js';
 import type { ArtefactPlugin, PluginContext } from '../plugin.js';
-import type { ArtefactRecord } from '../records.js';
 import { MAX_TRACKED_DIRS, refKey, UsnPathResolver } from './usnjrnl-paths.js';
 import type { UsnAction, UsnCoverageRecord, UsnJournalRecord, UsnSubject } from './usnjrnl-records.js';
 
@@ -68,7 +67,18 @@ export function usnAction(flags: number): UsnAction {
 }
 
 async function openJournal(t: Target): Promise<{ path: string; reader: Reader } | null> {
+  // Only a name the live /$Extend lists is opened: opening a missing one makes an NTFS volume look
+  // among its deleted files too (a scan of the whole MFT) for a journal that is not there.
+  let listed: Set<string>;
+  try {
+    listed = new Set((await t.fs.readdir('/$Extend')).map((e) => e.name.toLowerCase()));
+  } catch {
+    return null;
+  }
   for (const p of USN_JOURNAL_PATHS) {
+    // The stream's file (NTFS), or a file named as the stream (a collection on another file system).
+    const leaf = p.slice(p.lastIndexOf('/') + 1).toLowerCase();
+    if (!listed.has(leaf) && !listed.has(leaf.split(':')[0]!)) continue;
     try {
       return { path: p, reader: (await t.fs.open(p)) as Reader };
     } catch {
