@@ -20,6 +20,13 @@ export function pushIssue(issues: ReadIssue[], issue: ReadIssue): void {
 export type BlockLoader = (blockIndex: number) => Promise<Uint8Array>;
 
 /**
+ * Decodes `count` consecutive blocks from `first` in one go (one file read, one batch) for a large
+ * read. Entry k is block first + k, or null for a block it leaves to the single-block loader
+ * (a damaged or unlisted one, so its problem is reported exactly as a single read reports it).
+ */
+export type RunLoader = (first: number, count: number) => Promise<(Uint8Array | null)[]>;
+
+/**
  * LRU cache of decoded fixed-size blocks, bounded in bytes. Two readers asking for the same block
  * share one decode (in-flight de-duplication), which matters when a file system and a hash job
  * walk the same compressed chunk at once.
@@ -36,6 +43,24 @@ export class BlockCache {
     readonly maxBytes = 64 * 1024 * 1024,
   ) {}
 
+  /** Whether the block is cached or being loaded (no LRU touch, no counting). */
+  has(index: number): boolean {
+    return this.done.has(index) || this.pending.has(index);
+  }
+
+  /**
+   * Registers a load started elsewhere (a run decoded in one batch) as block `index`'s pending
+   * load: later gets share it and its result is cached as if `get` had loaded it.
+   */
+  adopt(index: number, load: Promise<Uint8Array>): Promise<Uint8Array> {
+    const have = this.done.get(index) ?? this.pending.get(index);
+    if (have) return Promise.resolve(have);
+    this.misses++;
+    const p = this.track(index, load);
+    p.catch(() => {}); // nobody may ask for this block: its failure must not go unhandled
+    return p;
+  }
+
   get(index: number): Promise<Uint8Array> {
     const have = this.done.get(index);
     if (have) {
@@ -50,7 +75,11 @@ export class BlockCache {
       return inflight;
     }
     this.misses++;
-    const p = this.loader(index).then(
+    return this.track(index, this.loader(index));
+  }
+
+  private track(index: number, load: Promise<Uint8Array>): Promise<Uint8Array> {
+    const p = load.then(
       (block) => {
         this.pending.delete(index);
         this.store(index, block);
@@ -94,6 +123,9 @@ export class BlockCache {
 export class BlockReader implements Reader {
   readonly cache: BlockCache;
   private readonly badBlocks = new Set<number>();
+  private readonly single: (i: number) => Promise<Uint8Array>;
+  private readonly runLoader: RunLoader | null;
+  private readonly maxRun: number;
 
   constructor(
     readonly size: number,
@@ -101,13 +133,15 @@ export class BlockReader implements Reader {
     loader: BlockLoader,
     readonly issues: ReadIssue[] = [],
     private readonly onClose: () => Promise<void> = async () => {},
-    opts: { cacheBytes?: number; file?: string | null } = {},
+    opts: { cacheBytes?: number; file?: string | null; runLoader?: RunLoader; maxRunBytes?: number } = {},
   ) {
     if (!Number.isSafeInteger(size) || size < 0 || !Number.isSafeInteger(blockSize) || blockSize <= 0) {
       throw new ParseError('out-of-bounds', { what: 'block reader geometry' }, `bad block reader geometry size=${size} block=${blockSize}`);
     }
     const file = opts.file ?? null;
-    this.cache = new BlockCache(async (i) => {
+    this.runLoader = opts.runLoader ?? null;
+    this.maxRun = Math.max(2, Math.floor((opts.maxRunBytes ?? 4 * 1024 * 1024) / blockSize));
+    this.single = async (i) => {
       const want = Math.min(this.blockSize, this.size - i * this.blockSize);
       try {
         const b = await loader(i);
@@ -121,7 +155,8 @@ export class BlockReader implements Reader {
         this.note(i, file, `${err.message}; block ${i} read as zeros`);
         return new Uint8Array(want);
       }
-    }, opts.cacheBytes);
+    };
+    this.cache = new BlockCache(this.single, opts.cacheBytes);
   }
 
   private note(i: number, file: string | null, message: string): void {
@@ -140,6 +175,7 @@ export class BlockReader implements Reader {
       const at = r.start - first * this.blockSize;
       return b.subarray(at, at + r.length);
     }
+    if (this.runLoader) this.loadRuns(first, last, this.runLoader);
     // Ask for every block at once: async decoders (zlib on the libuv pool) then run in parallel.
     const blocks: Promise<Uint8Array>[] = [];
     for (let i = first; i <= last; i++) blocks.push(this.cache.get(i));
@@ -155,6 +191,36 @@ export class BlockReader implements Reader {
     return out;
   }
 
+  /**
+   * Hands each run of uncached blocks in [first, last] (at most maxRun long) to the run loader, so
+   * a large read costs one file read and one decode batch per run instead of one per block.
+   */
+  private loadRuns(first: number, last: number, runLoader: RunLoader): void {
+    let i = first;
+    while (i <= last) {
+      if (this.cache.has(i)) {
+        i++;
+        continue;
+      }
+      let n = 1;
+      while (i + n <= last && n < this.maxRun && !this.cache.has(i + n)) n++;
+      if (n >= 2) {
+        const start = i;
+        const run = runLoader(start, n);
+        // A block the run could not give (null, wrong length, or the whole run failing on bad
+        // data) goes through the single-block loader, which reports it as a lone read would.
+        for (let k = 0; k < n; k++) {
+          const want = Math.min(this.blockSize, this.size - (start + k) * this.blockSize);
+          void this.cache.adopt(start + k, run.then(
+            (got) => { const b = got[k]; return b && b.length === want ? b : this.single(start + k); },
+            (err: unknown) => { if (err instanceof ParseError) return this.single(start + k); throw err; },
+          ));
+        }
+      }
+      i += n;
+    }
+  }
+
   async close(): Promise<void> {
     this.cache.clear();
     await this.onClose();
@@ -164,13 +230,19 @@ export class BlockReader implements Reader {
 /**
  * Small reads of a file served from aligned windows kept in a BlockCache: the chunks of an EWF
  * segment are read one by one but lie end to end, so one 1 MiB read replaces ~30 small ones.
+ * With `inOrderOnly`, windows are used only once reads run in order (or fall in a window already
+ * held): a scattered read (one directory's index chunk here, another there) reads just its bytes,
+ * not a megabyte.
  * Reads larger than a window go straight to the file.
  */
 export class WindowedReader implements Reader {
   private readonly windows: BlockCache;
   readonly size: number;
+  private lastEnd = -1;
+  private streak = 0;
 
-  constructor(private readonly inner: Reader, private readonly windowBytes = 1024 * 1024, cacheBytes = 8 * 1024 * 1024) {
+  /** `inOrderOnly`: windows only for reads in order (see above); otherwise every small read uses one. */
+  constructor(private readonly inner: Reader, private readonly windowBytes = 1024 * 1024, cacheBytes = 8 * 1024 * 1024, private readonly inOrderOnly = false) {
     this.size = inner.size;
     this.windows = new BlockCache((i) => inner.read(i * windowBytes, windowBytes), cacheBytes);
   }
@@ -178,10 +250,17 @@ export class WindowedReader implements Reader {
   async read(offset: number, length: number): Promise<Uint8Array> {
     const r = clampRange(this.size, offset, length);
     if (r.length === 0) return new Uint8Array(0);
+    if (r.length > this.windowBytes) return this.inner.read(r.start, r.length);
     const w = Math.floor(r.start / this.windowBytes);
     const within = r.start - w * this.windowBytes;
-    if (r.length > this.windowBytes) return this.inner.read(r.start, r.length);
-    if (within + r.length <= this.windowBytes) return (await this.windows.get(w)).subarray(within, within + r.length);
+    const cross = within + r.length > this.windowBytes;
+    // In order: this read starts at (or just after) where the previous one ended.
+    const inOrder = r.start >= this.lastEnd && r.start - this.lastEnd <= SEQUENTIAL_GAP;
+    this.streak = inOrder ? this.streak + 1 : 0;
+    this.lastEnd = r.start + r.length;
+    const held = this.windows.has(w) && (!cross || this.windows.has(w + 1));
+    if (this.inOrderOnly && !held && this.streak < SEQUENTIAL_READS) return this.inner.read(r.start, r.length);
+    if (!cross) return (await this.windows.get(w)).subarray(within, within + r.length);
     const [a, b] = await Promise.all([this.windows.get(w), this.windows.get(w + 1)]);
     const out = new Uint8Array(r.length);
     const first = a.subarray(within);
@@ -195,3 +274,7 @@ export class WindowedReader implements Reader {
     this.windows.clear();
   }
 }
+
+/** Reads in a row that switch WindowedReader to windows, and the gap still counted as in order. */
+const SEQUENTIAL_READS = 3;
+const SEQUENTIAL_GAP = 64 * 1024;

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { clampRange, type Reader } from './reader.js';
 
@@ -31,9 +31,15 @@ export class FileReader implements Reader {
     const r = clampRange(this.size, offset, length);
     if (r.length === 0) return new Uint8Array(0);
     const buf = new Uint8Array(r.length);
+    // A small read is served on this thread: a trip through the libuv pool costs more than reading
+    // a few pages (a directory's index blocks, one compressed chunk), and thousands are made in a
+    // listing. Large reads stay asynchronous so they overlap with parsing and never hold the loop long.
+    const sync = r.length <= SYNC_READ_MAX;
     let got = 0;
     while (got < r.length) {
-      const { bytesRead } = await this.handle.read(buf, got, r.length - got, r.start + got);
+      const bytesRead = sync
+        ? readSync(this.handle.fd, buf, got, r.length - got, r.start + got)
+        : (await this.handle.read(buf, got, r.length - got, r.start + got)).bytesRead;
       if (bytesRead === 0) break; // the file shrank under us: short read, never past the data
       got += bytesRead;
     }
@@ -44,6 +50,9 @@ export class FileReader implements Reader {
     await this.handle.close();
   }
 }
+
+/** Largest read made synchronously (see read()). */
+const SYNC_READ_MAX = 256 * 1024;
 
 const NOATIME: number = (constants as Record<string, number>)['O_NOATIME'] ?? 0;
 

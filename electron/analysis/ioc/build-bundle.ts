@@ -4,14 +4,16 @@
  *   node out/electron/analysis/ioc/build-bundle.js --from ../shared/research/3cx-iocs.json [--version 2026.11.29]
  *   node out/electron/analysis/ioc/build-bundle.js --check [--from FILE]
  *
- * `--check` loads the committed bundle exactly as the app does (shape, values, conflicts,
- * content hash); with `--from` it also insists the file equals a fresh regeneration. Exit 1 with
- * the reason on any problem, 2 on a usage error.
+ * `--check` loads the committed bundle as the app does and checks its shape too (shape, values,
+ * conflicts, content hash, and that it is in the schema's output form, which lets the app skip
+ * the shape check); with `--from` it also insists the file equals a fresh regeneration. Exit 1
+ * with the reason on any problem, 2 on a usage error.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from './build.js';
 import { builtinPath, defaultAssetsDir, loadBuiltinIocs, readPackText, sha256Hex } from './load.js';
+import { inOutputForm } from './pack.js';
 import { IocFormatError } from './types.js';
 
 /** Version stamped on a regenerated bundle unless --version says otherwise. */
@@ -54,7 +56,13 @@ async function main(argv: string[]): Promise<number> {
   if (!check && from === null) return main(['--help']);
   const target = builtinPath(assets);
   if (check) {
-    const set = await loadBuiltinIocs(assets);
+    const set = await loadBuiltinIocs(assets, { checkShape: true });
+    // The app reads the bundle without the shape check (pack.ts `sealed`): that is only the same
+    // as checking it when the file already holds what the check would give.
+    if (!inOutputForm(await readPackText(target))) {
+      process.stderr.write(`${target}: not in the pack schema's output form (defaults missing or keys out of order); regenerate it with build-bundle --from\n`);
+      return 1;
+    }
     if (from !== null) {
       const fresh = await regenerate(from, assets, version ?? set.version);
       if (fresh !== (await readPackText(target))) {

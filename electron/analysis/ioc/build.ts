@@ -5,13 +5,17 @@
  * the product rows, and the do-not-flag list from assets/ioc/do-not-flag.json. Every value is
  * checked as the loader checks it; contradictions stop the build. Pure: sha256 is handed in.
  */
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import { canonicalJson } from './canonical.js';
 import { formatJsonPath, lineOfJsonPath, type JsonPath } from './json-locate.js';
 import { ConflictError, IndicatorIndex } from './merge.js';
 import { checkDomain, checkHash, checkUrl, refang, show, type Checked } from './normalize.js';
-import { doNotFlagEntry, PACK_SCHEMA_ID, type PackInput } from './schema.js';
+import { PACK_SCHEMA_ID, packSchemas, zod, type PackInput } from './schema.js';
 import { IocFormatError, type HashAlgorithm, type VersionStatus } from './types.js';
+
+// The same zod instance as the pack schema (schema.ts), so the schemas compose.
+const z = zod();
+const { doNotFlagEntry } = packSchemas();
 
 export const BUNDLE_NAME = '3CX 2023 built-in';
 
@@ -166,7 +170,7 @@ export function buildBundle(input: BuildInput): PackInput & { sha256: string } {
   return { schema, name, version, sha256, ...rest };
 }
 
-function parseWith<T>(schema: z.ZodType<T>, text: string, file: string, fail: (t: string, f: string, p: JsonPath, d: string) => never): T {
+function parseWith<T>(schema: Zod.ZodType<T>, text: string, file: string, fail: (t: string, f: string, p: JsonPath, d: string) => never): T {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

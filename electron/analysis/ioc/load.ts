@@ -52,11 +52,14 @@ export function builtinPath(assetsDir: URL | string = defaultAssetsDir()): strin
   return `${dir.replace(/[\\/]+$/, '')}/${BUILTIN_FILE}`;
 }
 
-/** The built-in 3CX set, its content hash verified. */
-export async function loadBuiltinIocs(assetsDir?: URL | string): Promise<IocSet> {
+/**
+ * The built-in 3CX set, its content hash verified. Its shape was proved when it was built
+ * (pack.ts `sealed`); `checkShape` checks it again (build-bundle `--check` does).
+ */
+export async function loadBuiltinIocs(assetsDir?: URL | string, opts: { checkShape?: boolean } = {}): Promise<IocSet> {
   const file = builtinPath(assetsDir);
   const text = await readPackText(file);
-  return setFromPack(parseJsonPack(text, file, { sha256: sha256Hex, requireSha256: true, labelWithName: true }));
+  return setFromPack(parseJsonPack(text, file, { sha256: sha256Hex, requireSha256: true, labelWithName: true, sealed: opts.checkShape !== true }));
 }
 
 /**

@@ -8,7 +8,7 @@ import { canonicalJson } from './canonical.js';
 import { formatJsonPath, lineAt, lineOfJsonPath, type JsonPath } from './json-locate.js';
 import { ConflictError, IndicatorIndex } from './merge.js';
 import { checkDomain, checkHash, checkUrl, type Checked } from './normalize.js';
-import { packSchema, type PackFile } from './schema.js';
+import { packSchemas, type PackFile } from './schema.js';
 import { IocFormatError } from './types.js';
 
 export interface JsonPackOptions {
@@ -20,6 +20,13 @@ export interface JsonPackOptions {
   sha256?: (text: string) => string;
   /** The built-in bundle must carry its sha256; an extra pack may leave it out. */
   requireSha256?: boolean;
+  /**
+   * The pack was written by build-bundle, whose `--check` (run by every build) proves its shape
+   * and that it is already in the schema's output form (defaults written out). When its content
+   * hash matches, it is unchanged since, so the shape check — and loading zod — is skipped; a
+   * pack whose hash does not match goes the whole way and fails exactly as it always did.
+   */
+  sealed?: boolean;
 }
 
 export interface ParsedPack {
@@ -41,13 +48,7 @@ export function parseJsonPack(text: string, file: string, opts: JsonPackOptions 
   const fail = (path: JsonPath, detail: string): never => {
     throw new IocFormatError(file, lineOfJsonPath(body, path), detail, formatJsonPath(path));
   };
-  const shaped = packSchema.safeParse(raw);
-  if (!shaped.success) {
-    const issue = shaped.error.issues[0];
-    const path = (issue?.path ?? []).filter((p): p is string | number => typeof p !== 'symbol');
-    return fail(path, issue?.message ?? 'does not match the pack schema');
-  }
-  const pack = shaped.data;
+  const pack = (opts.sealed === true && opts.sha256 !== undefined ? unchangedSinceBuild(raw, opts.sha256) : null) ?? shapeChecked(raw, fail);
   if (pack.sha256 === undefined && opts.requireSha256 === true) fail(['sha256'], 'missing (regenerate the bundle)');
   if (pack.sha256 !== undefined && opts.sha256 !== undefined) {
     const actual = opts.sha256(canonicalJson(raw as object));
@@ -57,6 +58,36 @@ export function parseJsonPack(text: string, file: string, opts: JsonPackOptions 
   }
   const label = opts.label ?? (opts.labelWithName === true ? pack.name : file);
   return { pack, index: indexPack(pack, label, fail), label };
+}
+
+function shapeChecked(raw: unknown, fail: (path: JsonPath, detail: string) => never): PackFile {
+  const shaped = packSchemas().packSchema.safeParse(raw);
+  if (shaped.success) return shaped.data;
+  const issue = shaped.error.issues[0];
+  const path = (issue?.path ?? []).filter((p): p is string | number => typeof p !== 'symbol');
+  return fail(path, issue?.message ?? 'does not match the pack schema');
+}
+
+/** `raw` itself when it carries a sha256 equal to its content hash, else null. */
+function unchangedSinceBuild(raw: unknown, sha256: (text: string) => string): PackFile | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const stated = (raw as { sha256?: unknown }).sha256;
+  return typeof stated === 'string' && sha256(canonicalJson(raw)) === stated ? (raw as PackFile) : null;
+}
+
+/**
+ * Whether a pack's text is already in the schema's output form: the checked pack equals what was
+ * read, field by field and in order (no default filled in, no key moved). build-bundle `--check`
+ * insists on it for the built-in bundle, which is then read without the shape check.
+ */
+export function inOutputForm(text: string): boolean {
+  const raw = JSON.parse(text) as unknown;
+  const shaped = packSchemas().packSchema.safeParse(raw);
+  if (!shaped.success || raw === null || typeof raw !== 'object') return false;
+  const a = shaped.data as Record<string, unknown>;
+  const b = raw as Record<string, unknown>;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
 function indexPack(pack: PackFile, label: string, fail: (path: JsonPath, detail: string) => never): IndicatorIndex {

@@ -8,6 +8,8 @@ import { ByteCursor } from '../../io/byte-cursor.js';
 import { BlockReader, pushIssue, WindowedReader, type ReadIssue } from '../../io/block-cache.js';
 import type { Reader } from '../../io/reader.js';
 import { parseTable, readChunk, type ChunkGroup, type ChunkSource } from './chunks.js';
+import { InflateMemo } from './decode-batch.js';
+import { readChunkRun } from './read-run.js';
 import { parseDigest, parseError2, parseHash, parseHeaderText, parseVolume, type EwfVolume } from './metadata.js';
 import { walkSegment, type Section } from './sections.js';
 
@@ -63,8 +65,9 @@ export async function openEwf(segments: readonly EwfSegmentFile[], opts: { cache
       pushIssue(issues, { message: `segment file says it is number ${layout.segmentNumber}, expected ${s + 1}`, offset: 9, file: name });
     }
     lastTerminator = layout.terminator;
-    // Chunks are read through 1 MiB windows: sequential chunk reads become few large file reads.
-    segs.push({ reader: new WindowedReader(reader), file: reader, name, sectionStarts: layout.sections.map((x) => x.offset) });
+    // Chunks read one by one in order go through 1 MiB windows (few large file reads); scattered
+    // ones read just their bytes; large media reads go straight to the file (read-run.ts).
+    segs.push({ reader: new WindowedReader(reader, undefined, undefined, true), file: reader, name, sectionStarts: layout.sections.map((x) => x.offset) });
     let lastTableBad = false;
     for (const sec of layout.sections) {
       try {
@@ -151,8 +154,9 @@ export async function openEwf(segments: readonly EwfSegmentFile[], opts: { cache
     pushIssue(issues, { message, offset: i * chunkSize, file: null });
   };
   const src: ChunkSource = { segments: segs, groups, chunkSize, mediaSize, note };
+  const memo = new InflateMemo();
   const reader = new BlockReader(mediaSize, chunkSize, (i) => readChunk(src, i, (message) => note(i, message)),
-    issues, async () => {}, { cacheBytes: opts.cacheBytes ?? 64 * 1024 * 1024 });
+    issues, async () => {}, { cacheBytes: opts.cacheBytes ?? 64 * 1024 * 1024, runLoader: (first, count) => readChunkRun(src, first, count, memo) });
   return { reader, mediaSize, chunkSize, volume, storedMd5, storedSha1, info, issues, chunks: src };
 }
 

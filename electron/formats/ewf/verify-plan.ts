@@ -39,14 +39,17 @@ export function storedMax(chunkSize: number, compressed: boolean): number {
   return compressed ? chunkSize * 2 + 1024 : chunkSize + 4;
 }
 
-/** The batches covering chunks 0 .. ceil(mediaSize / chunkSize) - 1, in order. */
-export function* planBatches(src: ChunkSource, outputBytes = BATCH_OUTPUT_BYTES): Generator<Batch> {
+/**
+ * The batches covering chunks `from` .. `to` - 1 (default: the whole media), in order. Reading
+ * plans a large read's chunks the same way (read-run.ts).
+ */
+export function* planBatches(src: ChunkSource, outputBytes = BATCH_OUTPUT_BYTES, from = 0, to = Infinity): Generator<Batch> {
   const { chunkSize, mediaSize } = src;
-  const total = Math.ceil(mediaSize / chunkSize);
+  const total = Math.min(Math.ceil(mediaSize / chunkSize), to);
   const perBatch = Math.max(1, Math.floor(outputBytes / chunkSize));
   const spanCap = Math.max(outputBytes + 1024 * 1024, storedMax(chunkSize, true));
   const listed = src.groups.reduce((m, g) => Math.max(m, g.firstChunk + g.entries.length), 0);
-  let next = 0;
+  let next = Math.max(0, from);
   while (next < total) {
     if (next >= listed) {
       const tail = `chunk ${next} is in no table section (missing or damaged segment)`;

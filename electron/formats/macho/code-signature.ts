@@ -11,7 +11,7 @@ import {
   CDHASH_BYTES, CS_HASH_TYPES, CS_SUPPORTSTEAMID, CSMAGIC_CODEDIRECTORY, CSMAGIC_EMBEDDED_SIGNATURE,
   CSSLOT_ALTERNATE_CODEDIRECTORIES, CSSLOT_CODEDIRECTORY, CSSLOT_SIGNATURESLOT, MACHO_LIMITS,
 } from './constants.js';
-import { readCmsBlob, type CmsSignatureInfo } from './cms-signature.js';
+import type { CmsSignatureInfo } from './cms-signature.js';
 import { readWindow } from './window.js';
 
 export interface CodeSignatureInfo {
@@ -85,7 +85,8 @@ async function readSuperBlob(reader: Reader, sliceOffset: number, sliceSize: num
   for (let i = 0; i < count; i++) {
     const type = index.u32be(i * 8, 'BlobIndex type'); // +0
     const off = index.u32be(i * 8 + 4, 'BlobIndex offset'); // +4
-    if (type === CSSLOT_SIGNATURESLOT && !cms) cms = await readCmsBlob(reader, sbAt, length, off);
+    // The ASN.1 packages load only for a binary that carries a CMS signature blob.
+    if (type === CSSLOT_SIGNATURESLOT && !cms) cms = await (await import('./cms-signature.js')).readCmsBlob(reader, sbAt, length, off);
     const isCd = type === CSSLOT_CODEDIRECTORY || (type >= CSSLOT_ALTERNATE_CODEDIRECTORIES && type < CSSLOT_ALTERNATE_CODEDIRECTORIES + 5);
     if (!isCd || seen.has(off)) continue;
     seen.add(off);

@@ -3,7 +3,6 @@ import { LIMITS } from '../../common/limits.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import { findNeedles } from '../../io/find-bytes.js';
 import type { Reader } from '../../io/reader.js';
-import { describeSigner } from './authenticode.js';
 import { decryptPayload } from './payload.js';
 import type { PeCertEntry, PeCertTable, PeIssue } from './types.js';
 
@@ -109,6 +108,8 @@ async function readEntry(reader: Reader, pos: number, end: number, issues: PeIss
   entry.trailingBytes = await isAlignmentPadding(reader, derEnd, entryEnd) ? 0 : entryEnd - derEnd;
 
   if (certificateType === WIN_CERT_TYPE_PKCS_SIGNED_DATA && pkcs7Length <= PKCS7_MAX_DECODE_BYTES) {
+    // The ASN.1 packages load only once a signed PE turns up (a scan of an unsigned tree never needs them).
+    const { describeSigner } = await import('./authenticode.js');
     try {
       const s = describeSigner(await reader.read(data, pkcs7Length), data);
       entry.signer = s.signer;

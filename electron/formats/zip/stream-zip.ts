@@ -4,7 +4,7 @@
  * keep only the last), and its name validation is off: hostile names are data for us to neutralise
  * (evidence/filesystems), not a reason to refuse the whole collection.
  */
-import StreamZip from 'node-stream-zip';
+import type StreamZip from 'node-stream-zip';
 import { FLAG_ENCRYPTED, FLAG_STRONG_ENCRYPTION } from './fields.js';
 import type { ZipEncryption, ZipEntryInfo } from './types.js';
 
@@ -24,8 +24,10 @@ interface RawStreamZipEntry {
 export async function listWithStreamZip(fd: number, maxEntries: number): Promise<{ entries: ZipEntryInfo[]; truncated: boolean }> {
   const entries: ZipEntryInfo[] = [];
   let truncated = false;
+  // Loaded here, not at start-up: only evidence that is a ZIP file needs it.
+  const { default: Zip } = await import('node-stream-zip');
   await new Promise<void>((resolve, reject) => {
-    const zip = new StreamZip({ fd, storeEntries: false, skipEntryNameValidation: true } as StreamZip.StreamZipOptions);
+    const zip = new Zip({ fd, storeEntries: false, skipEntryNameValidation: true } as StreamZip.StreamZipOptions);
     zip.on('entry', (raw: RawStreamZipEntry) => {
       if (entries.length >= maxEntries) {
         truncated = true;

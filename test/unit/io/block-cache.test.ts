@@ -101,3 +101,50 @@ test('WindowedReader serves small reads from aligned windows, across edges, and 
   assert.equal((await w.read(0, 500)).length, 500);
   assert.deepEqual([...(await w.read(0, 1000))], [...bytes]);
 });
+
+test('BlockReader hands runs of uncached blocks to the run loader; null or failed entries go through the block loader', async () => {
+  const size = 160;
+  const singles: number[] = [];
+  const runs: [number, number][] = [];
+  const issues: ReadIssue[] = [];
+  const r = new BlockReader(size, 16, async (i) => {
+    singles.push(i);
+    if (i === 6) throw new ParseError('decode', { what: 'block', offset: 96 });
+    return Uint8Array.from({ length: 16 }, (_, k) => i * 16 + k);
+  }, issues, undefined, {
+    maxRunBytes: 64,
+    runLoader: async (first, count) => {
+      runs.push([first, count]);
+      // Blocks 3 and 6 are left to the block loader (as a damaged chunk would be).
+      return Array.from({ length: count }, (_, k) => (first + k === 3 || first + k === 6 ? null : Uint8Array.from({ length: 16 }, (_, j) => (first + k) * 16 + j)));
+    },
+  });
+  await r.read(16, 16); // block 1 alone: the block loader
+  const all = await r.read(0, size);
+  assert.deepEqual([...all.subarray(0, 96)], Array.from({ length: 96 }, (_, k) => k));
+  assert.ok(all.subarray(96, 112).every((x) => x === 0));
+  assert.deepEqual([...all.subarray(112)], Array.from({ length: 48 }, (_, k) => 112 + k));
+  // Block 0 alone (1 is cached), then runs of at most 4 (maxRunBytes 64 / 16).
+  assert.deepEqual(runs, [[2, 4], [6, 4]]);
+  assert.deepEqual(singles.sort((a, b) => a - b), [0, 1, 3, 6]);
+  assert.equal(issues.length, 1);
+  assert.equal(issues[0]!.offset, 96);
+  // Everything is cached now: nothing more is loaded.
+  await r.read(0, size);
+  assert.equal(runs.length, 2);
+});
+
+test('WindowedReader inOrderOnly: scattered reads read just their bytes, reads in order switch to windows', async () => {
+  const { WindowedReader } = await import('../../../electron/io/block-cache.js');
+  const { BufferReader } = await import('../../../electron/io/buffer-reader.js');
+  const bytes = Uint8Array.from({ length: 4096 }, (_, k) => k & 0xff);
+  const asked: number[] = [];
+  const inner = new BufferReader(bytes);
+  const w = new WindowedReader({ size: inner.size, read: (o: number, l: number) => (asked.push(l), inner.read(o, l)), close: async () => {} }, 256, 4096, true);
+  for (const o of [3000, 100, 2000, 700]) assert.deepEqual([...(await w.read(o, 8))], [...bytes.subarray(o, o + 8)]);
+  assert.deepEqual(asked, [8, 8, 8, 8]);
+  asked.length = 0;
+  for (let o = 1024; o < 1024 + 8 * 32; o += 32) assert.deepEqual([...(await w.read(o, 32))], [...bytes.subarray(o, o + 32)]);
+  // Two reads in a row are still read alone; from the third a 256-byte window serves them.
+  assert.deepEqual(asked, [32, 32, 256]);
+});
