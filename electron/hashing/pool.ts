@@ -15,6 +15,7 @@ import { describeError } from './digest.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { HashRun } from './run.js';
 import type { HashJob, HashOptions, HashResult } from './types.js';
+import { fitsInline, hashInline, type InlineLimits } from './inline.js';
 
 export interface HashPoolOptions {
   /** Worker threads; default max(1, availableParallelism() - 1). */
@@ -24,6 +25,8 @@ export interface HashPoolOptions {
   /** A busy worker silent this long is declared hung, terminated and replaced. */
   stallMs?: number;
   batch?: Partial<BatchLimits>;
+  /** Hash sets this small on the calling thread while no worker has been started (hashing/inline.ts). */
+  inline?: InlineLimits;
 }
 
 const DEFAULT_WORKER_URL = new URL('../workers/hash.worker.js', import.meta.url);
@@ -48,6 +51,7 @@ export class HashPool {
   private readonly workerUrl: URL;
   private readonly stallMs: number;
   private readonly limits: BatchLimits;
+  private readonly inline: InlineLimits | null;
   private readonly slots = new Set<Slot>();
   private readonly runs = new Set<HashRun>();
   private queue: Task[] = [];
@@ -63,6 +67,7 @@ export class HashPool {
     this.workerUrl = opts.workerUrl ?? DEFAULT_WORKER_URL;
     this.stallMs = opts.stallMs ?? 60_000;
     this.limits = { ...DEFAULT_BATCH_LIMITS, ...opts.batch };
+    this.inline = opts.inline ?? null;
     const every = Math.max(10, Math.min(1000, this.stallMs / 4));
     this.watchdog = setInterval(() => this.checkStalls(every), every).unref();
   }
@@ -84,6 +89,7 @@ export class HashPool {
     if (this.closed) return Promise.reject(new Error('HashPool is closed'));
     const { signal } = opts;
     if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (this.inline && this.slots.size === 0 && fitsInline(jobs, this.inline)) return hashInline(jobs, opts);
     return new Promise<HashResult[]>((resolve, reject) => {
       const done = (): boolean => this.runs.delete(run);
       const run: HashRun = new HashRun(jobs, opts.prefixSha1 === true, opts.onProgress, (r) => (done(), resolve(r)), (e) => (done(), reject(e)));
