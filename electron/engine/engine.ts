@@ -83,6 +83,9 @@ export async function toolVersion(): Promise<string> {
   return pkg.version;
 }
 
+
+/** Up to 64 files and 64 MiB per host are hashed on the engine's thread (see hashing/inline.ts). */
+const INLINE_HASHING = { maxJobs: 64, maxBytes: 64 << 20 };
 export class Engine {
   constructor(private readonly opts: EngineOptions = {}) {
     imageLoaderOptions.verify = opts.verifyImages ?? false;
@@ -105,7 +108,8 @@ export class Engine {
     const evidence: EvidenceItem[] = [];
     const hosts: HostResult[] = [];
     const errors: ResultError[] = [];
-    const pool = new HashPool(this.opts.workers === undefined ? {} : { workers: this.opts.workers });
+    // A targeted scan hashes a dozen files per host: on this thread, unless a host brings many.
+    const pool = new HashPool({ ...(this.opts.workers === undefined ? {} : { workers: this.opts.workers }), inline: INLINE_HASHING });
     // Once per scan, not per host: with a large extra pack this set was most of a fleet scan's work.
     const ctx: ScanContext = { iocs, plugins: pluginsFor(sha1Indicators(iocs)), pool, limit: Math.max(1, Math.floor(this.opts.concurrency ?? DEFAULT_CONCURRENCY)) };
     const ids = paths.map((_, i) => options.ids?.[i] ?? `E${i + 1}`);
@@ -197,7 +201,7 @@ export class Engine {
       await runOrdered<{ host: HostResult; errors: EvidenceItem['errors'] }, ScanProgress>(
         opened.hosts.length,
         { limit: ctx.limit, window: ctx.limit * 2, supersedes: sameHashTick },
-        (k, emit) => this.scanHost(id, path, opened.hosts[k]!, opened.hosts.length > 1 ? `host ${k + 1} of ${opened.hosts.length}: ` : '', ctx, { ...options, onProgress: emit }),
+        (k, emit) => this.scanOpened(id, path, opened.hosts[k]!, opened.hosts.length > 1 ? `host ${k + 1} of ${opened.hosts.length}: ` : '', ctx, { ...options, onProgress: emit }),
         {
           event: progress,
           result: (_k, r) => {
@@ -209,6 +213,27 @@ export class Engine {
       return { item, hosts };
     } finally {
       await opened.close();
+    }
+  }
+
+  /** A lazy host (one archive of a collection folder) is read in full for its scan only, and let go right after. */
+  private async scanOpened(id: string, path: string, h: OpenedHost, position: string, ctx: ScanContext, options: ScanOptions): Promise<{ host: HostResult; errors: EvidenceItem['errors'] }> {
+    if (!h.open) return this.scanHost(id, path, h, position, ctx, options);
+    try {
+      let full: Awaited<ReturnType<NonNullable<OpenedHost['open']>>>;
+      try {
+        options.signal?.throwIfAborted();
+        full = await h.open();
+      } catch (err) {
+        if (options.signal?.aborted) throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        const a = analyseHost({ os: 'unknown', records: [], digests: new Map(), iocs: ctx.iocs, readable: false, unreadableReason: reason });
+        return { host: { id: '', name: h.label ?? basename(path), os: 'unknown', evidence: [id], ...a }, errors: [{ path: '/', message: reason }] };
+      }
+      const r = await this.scanHost(id, path, full, position, ctx, options);
+      return { host: r.host, errors: [...(full.errors ?? []), ...r.errors] };
+    } finally {
+      await h.release?.();
     }
   }
 
@@ -233,7 +258,7 @@ export class Engine {
     const files = run.records.filter((r): r is AppFileRecord => r.type === 'app-file');
     progress({ phase: 'hash', evidenceId: id, message: `hashing ${files.length} file(s)`, done: 0, total: files.length });
     const results = await ctx.pool.hashAll(
-      files.map((f) => ({ ref: f.ref, algorithms: ['md5', 'sha1', 'sha256'] })),
+      files.map((f) => ({ ref: f.ref, algorithms: ['md5', 'sha1', 'sha256'], size: f.entry.size })),
       { ...(options.signal ? { signal: options.signal } : {}), prefixSha1: true, onProgress: (p) => progress({ phase: 'hash', evidenceId: id, message: 'hashing', done: p.jobsDone, total: p.jobsTotal }) },
     );
     const digests = new Map<string, Digest>();

@@ -24,6 +24,15 @@ export interface OpenedHost {
    * folder — scanned with the same plugins; their records cite their own layers.
    */
   extraViews?: { label: string; fs: Filesystem }[];
+  /**
+   * A lazy host (one of hundreds of collection archives in a folder): what is above is only what a
+   * first look told — `fs` works, but reads the evidence on demand for the examiner utilities. A
+   * scan calls `open()` for the host read in full (fs, coverage, notes, hashes, extra views, and
+   * errors met reading it) and `release()` as soon as the scan is done, so only the hosts being
+   * scanned are held in memory. Call `release()` once after each `open()`, also when it threw.
+   */
+  open?(): Promise<OpenedHost & { errors?: { path: string; message: string }[] }>;
+  release?(): Promise<void>;
 }
 
 

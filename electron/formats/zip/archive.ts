@@ -11,7 +11,7 @@ import { AES_MAC_BYTES, AesCtrReader, aesDecrypt, deriveAesKeys, type AesKeys } 
 import { readCentralDirectory } from './central-directory.js';
 import { FLAG_DATA_DESCRIPTOR } from './fields.js';
 import { ZIP_LIMITS } from './limits.js';
-import { locateMember, walkLocalHeaders } from './local-header.js';
+import { locateMember, locateMembers, walkLocalHeaders } from './local-header.js';
 import { listWithStreamZip } from './stream-zip.js';
 import { guardSize, inflateRaw, storedBytes, zipCryptoDecrypt } from './streams.js';
 import { StreamedReader } from './streamed-reader.js';
@@ -22,6 +22,8 @@ export type ZipLister = 'node-stream-zip' | 'central-directory' | 'local-headers
 export class ZipArchive {
   /** Located members by index; a member whose local header failed is absent (see issues). */
   private readonly located = new Map<number, ZipMemberLocation>();
+  /** Members whose deferred location failed (reported once). */
+  private readonly failed = new Set<number>();
 
   private constructor(
     private readonly reader: Reader,
@@ -79,22 +81,46 @@ export class ZipArchive {
 
   private static async finish(reader: Reader, owns: boolean, entries: ZipEntryInfo[], issues: ZipIssue[], lister: ZipLister, opts: ZipOpenOptions): Promise<ZipArchive> {
     const z = new ZipArchive(reader, owns, entries, issues, lister, opts);
+    if (opts.deferLocate) {
+      // A quick look (which collector wrote this?): members are located when first read.
+      for (const e of entries) {
+        const bomb = z.bombReason(e);
+        if (bomb) issues.push({ severity: 'error', code: 'limit-exceeded', member: e.name, message: bomb });
+      }
+      return z;
+    }
     const out: ZipEntryInfo[] = [];
-    for (const e of entries) {
-      try {
-        const loc = await locateMember(reader, e, issues);
+    const found = await locateMembers(reader, entries, issues);
+    entries.forEach((e, i) => {
+      const loc = found[i]!;
+      if (loc instanceof ParseError) {
+        issues.push({ severity: 'error', code: loc.code, member: e.name, message: `${e.name}: ${loc.message}` });
+        out.push(e);
+      } else {
         z.located.set(e.index, loc);
         out.push(loc.entry);
-      } catch (err) {
-        if (!(err instanceof ParseError)) throw err;
-        issues.push({ severity: 'error', code: err.code, member: e.name, message: `${e.name}: ${err.message}` });
-        out.push(e);
       }
       const bomb = z.bombReason(e);
       if (bomb) issues.push({ severity: 'error', code: 'limit-exceeded', member: e.name, message: bomb });
-    }
+    });
     (z as { entries: readonly ZipEntryInfo[] }).entries = out;
     return z;
+  }
+
+  /** A member's location: found when the archive was opened, or now (deferLocate) and kept. */
+  private async locate(e: ZipEntryInfo): Promise<ZipMemberLocation | undefined> {
+    const have = this.located.get(e.index);
+    if (have || !this.opts.deferLocate || this.failed.has(e.index)) return have;
+    try {
+      const loc = await locateMember(this.reader, e, this.issues);
+      this.located.set(e.index, loc);
+      return loc;
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      this.failed.add(e.index);
+      this.issues.push({ severity: 'error', code: err.code, member: e.name, message: `${e.name}: ${err.message}` });
+      return undefined;
+    }
   }
 
   get size(): number {
@@ -116,7 +142,8 @@ export class ZipArchive {
 
   /**
    * Where an unencrypted stored or deflated member's data lies, after the same checks openMember
-   * makes (so a caller with faster I/O, a hash worker, can read it directly); null for any other member.
+   * makes (so a caller with faster I/O, a hash worker, can read it directly); null for any other member
+   * and for one not located yet (deferLocate).
    */
   plainData(e: ZipEntryInfo): { dataOffset: number; method: 0 | 8; compressedSize: number; size: number; crc32: number } | null {
     const loc = this.located.get(e.index);
@@ -125,9 +152,10 @@ export class ZipArchive {
   }
 
   /** A Reader over one member's content. Throws ParseError naming the member when it cannot be read. */
-  async openMember(e: ZipEntryInfo): Promise<Reader> {
-    const loc = this.located.get(e.index);
-    if (!loc) throw new ParseError('bad-signature', { what: `local header of ${e.name}` }, `${e.name}: its local header could not be read`);
+  async openMember(member: ZipEntryInfo): Promise<Reader> {
+    const loc = await this.locate(member);
+    if (!loc) throw new ParseError('bad-signature', { what: `local header of ${member.name}` }, `${member.name}: its local header could not be read`);
+    const e = loc.entry; // with what the local header adds (AES parameters) when located late
     if (e.isDir) throw new ParseError('decode', { what: e.name }, `${e.name} is a directory`);
     if (e.encryption === 'strong') {
       throw new ParseError('encrypted', { what: e.name }, `${e.name} uses PKWARE strong encryption, which is not supported: decrypt it with the collector's tools first`);

@@ -67,4 +67,10 @@ export interface ZipOpenOptions {
   maxRatio?: number;
   ratioFloorBytes?: number;
   maxEntries?: number;
+  /**
+   * Skip locating every member's local header when the archive is opened (a quick look at which
+   * collector wrote it): each member is located when first read. Member times then come from the
+   * central directory only, and local-header issues appear only for members read.
+   */
+  deferLocate?: boolean;
 }
