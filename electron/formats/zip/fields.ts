@@ -3,6 +3,7 @@
  * CP437 fallback), DOS date/time, and the extra fields we use (zip64 0x0001, NTFS 0x000a,
  * extended timestamp 0x5455, Info-ZIP Unicode path 0x7075, WinZip AES 0x9901).
  */
+import { dosDateTimeToIso } from '../../io/dos-time.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import type { ZipTimes } from './types.js';
 
@@ -37,15 +38,7 @@ export function decodeName(bytes: Uint8Array, utf8Flag: boolean): string {
 
 /** DOS date/time as an ISO string *without* zone conversion: the value is the writer's local wall-clock time. */
 export function dosDateTime(time: number, date: number): string | null {
-  const day = date & 0x1f;
-  const month = (date >> 5) & 0x0f;
-  const year = 1980 + (date >> 9);
-  const sec = (time & 0x1f) * 2;
-  const min = (time >> 5) & 0x3f;
-  const hour = time >> 11;
-  if (day < 1 || month < 1 || month > 12 || hour > 23 || min > 59 || sec > 59) return null;
-  const ms = Date.UTC(year, month - 1, day, hour, min, sec);
-  return new Date(ms).toISOString();
+  return dosDateTimeToIso(date, time);
 }
 
 const FILETIME_UNIX_DIFF = 11644473600n;
