@@ -10,6 +10,7 @@ import { RESULT_SCHEMA, type EvidenceItem, type HostResult, type ResultError, ty
 import { pluginsFor, runPlugins, type AppFileRecord } from '../artefacts/index.js';
 import { hostFacts, sha1Indicators } from './host-facts.js';
 import { analyseHost } from '../analysis/host-analysis.js';
+import { closeIdleArchives } from '../evidence/loaders/archive.js';
 import { runPluginsOverViews } from './extra-views.js';
 import { digestKey, type Digest } from '../analysis/digests.js';
 import { loadBuiltinIocs, loadIocFile, withExtras, type IocSet } from '../analysis/ioc/index.js';
@@ -166,6 +167,7 @@ export class Engine {
       );
     } finally {
       await pool.close();
+      await closeIdleArchives(); // opened on this thread by in-thread hashing
     }
     progress({ phase: 'done', message: `${hosts.length} host(s) scanned` });
     return {

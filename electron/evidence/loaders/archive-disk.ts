@@ -108,9 +108,14 @@ async function randomAccess(r: Reader, name: string): Promise<Reader> {
   }
 }
 
-async function evict(): Promise<void> {
+/** Close every disk no reader uses any more (the end of a scan: nothing is kept between scans). */
+export function closeIdleDisks(): Promise<void> {
+  return evict(0);
+}
+
+async function evict(keep = CACHE_MAX): Promise<void> {
   for (const [k, p] of disks) {
-    if (disks.size <= CACHE_MAX) return;
+    if (disks.size <= keep) return;
     const d = await p.catch(() => null);
     if (!d || d.refs > 0 || disks.get(k) !== p) continue;
     disks.delete(k);

@@ -19,7 +19,7 @@ import { registerEvidenceOpener, type OpenedEvidence } from '../open.js';
 import { registerOpener } from '../resolve.js';
 import { TarFilesystem } from '../filesystems/tar.js';
 import { ZipFilesystem } from '../filesystems/zip.js';
-import { isContainerLayer, openDiskRef } from './archive-disk.js';
+import { closeIdleDisks, isContainerLayer, openDiskRef } from './archive-disk.js';
 import { closeSyncFd, DIRECT_INFLATE_MAX, FdSliceReader, InflatedReader, openSyncFd } from './archive-direct.js';
 import type { CollectionHost, CollectorHash } from './collection.js';
 import { openCollection } from './layouts.js';
@@ -87,10 +87,24 @@ async function acquire(key: string, make: () => Promise<Omit<Opened, 'refs' | 'k
 
 async function release(o: Opened): Promise<void> {
   o.refs--;
-  if (cache.size <= CACHE_MAX) return;
+  await evictArchives(CACHE_MAX);
+}
+
+/**
+ * Close every archive (and disk inside one) that no reader uses any more. Hash workers keep their
+ * caches until they end; the engine's own thread, which hashes small sets itself, calls this at
+ * the end of a scan so nothing stays open between scans.
+ */
+export async function closeIdleArchives(): Promise<void> {
+  await evictArchives(0);
+  await closeIdleDisks();
+}
+
+async function evictArchives(keep: number): Promise<void> {
+  if (cache.size <= keep) return;
   for (const [k, p] of cache) {
     const v = await p.catch(() => null);
-    if (v && v.refs === 0 && cache.size > CACHE_MAX) {
+    if (v && v.refs === 0 && cache.size > keep) {
       cache.delete(k);
       await v.zip?.close();
       await v.tar?.close();
