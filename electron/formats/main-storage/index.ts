@@ -3,6 +3,7 @@
  * libffmpeg.dylib: 56 bytes, each XOR 0x7A. Layout in SPEC.md (dossier §2.2). Pure decoding:
  * whether the values mean anything is left to analysis; `wellFormed` only says the layout held.
  */
+import { isoFromMs } from '../../io/iso-time.js';
 import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 
@@ -41,7 +42,7 @@ export function decodeMainStorage(bytes: Uint8Array): MainStorage {
   const unixSeconds = big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : Number.MAX_SAFE_INTEGER;
   if (big > BigInt(Number.MAX_SAFE_INTEGER)) notes.push(`time value ${big} is beyond 2^53-1`);
   const ms = unixSeconds * 1000;
-  const time = Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : '';
+  const time = isoFromMs(ms) ?? '';
   if (unixSeconds < PLAUSIBLE_FROM || unixSeconds >= PLAUSIBLE_TO) notes.push(`time ${time || unixSeconds} is outside 2022..2030`);
   return { uuid, time, unixSeconds, wellFormed: notes.length === 0, notes };
 }

@@ -3,6 +3,7 @@
  * become slices of the archive (random access without extraction). pax (`x`, `g`) and GNU long
  * name/link (`L`, `K`) headers modify the next member; a bad header ends the walk with an issue.
  */
+import { isoFromMs } from '../../io/iso-time.js';
 import { ParseError } from '../../common/issues.js';
 import type { Reader } from '../../io/reader.js';
 import { BLOCK, isZeroBlock, parseHeader, parsePax, text } from './header.js';
@@ -22,7 +23,7 @@ function typeOf(flag: string): TarEntryType {
 function paxTime(v: string | undefined): string | null {
   if (v === undefined || !/^-?[0-9]+(\.[0-9]+)?$/.test(v)) return null;
   const ms = Math.round(parseFloat(v) * 1000);
-  return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : null;
+  return isoFromMs(ms);
 }
 
 const unixIso = (s: number | null): string | null => (s === null || s === 0 ? null : new Date(s * 1000).toISOString());

@@ -3,6 +3,7 @@
  * CP437 fallback), DOS date/time, and the extra fields we use (zip64 0x0001, NTFS 0x000a,
  * extended timestamp 0x5455, Info-ZIP Unicode path 0x7075, WinZip AES 0x9901).
  */
+import { isoFromMs } from '../../io/iso-time.js';
 import { dosDateTimeToIso } from '../../io/dos-time.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import type { ZipTimes } from './types.js';
@@ -47,7 +48,7 @@ function filetimeIso(v: bigint): string | null {
   if (v === 0n) return null;
   const secs = v / 10_000_000n - FILETIME_UNIX_DIFF;
   const ms = Number(secs) * 1000 + Number((v % 10_000_000n) / 10_000n);
-  return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : null;
+  return isoFromMs(ms);
 }
 
 function unixIso(secs: number): string | null {
