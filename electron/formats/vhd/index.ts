@@ -6,6 +6,7 @@
 import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import { BlockReader, pushIssue, type ReadIssue } from '../../io/block-cache.js';
+import { MappedReader, type BlockPlace } from '../../io/mapped-reader.js';
 import type { Reader } from '../../io/reader.js';
 import { SliceReader } from '../../io/slice-reader.js';
 import { DISK_DIFFERENCING, DISK_DYNAMIC, DISK_FIXED, findFooter, readDynamicHeader, type ParentLocator } from './headers.js';
@@ -101,8 +102,17 @@ export async function openVhd(
     }
     return base;
   };
-  const out = new BlockReader(footer.currentSize, unit, loadUnit, issues, async () => { await parentReader?.close(); }, { file, cacheBytes: opts.cacheBytes ?? 32 * 1024 * 1024 });
-  return { reader: out, diskType: differencing ? 'differencing' : 'dynamic', info, issues, parent };
+  const cached = new BlockReader(footer.currentSize, unit, loadUnit, issues, async () => { await parentReader?.close(); }, { file, cacheBytes: opts.cacheBytes ?? 32 * 1024 * 1024 });
+  // A dynamic disk's present blocks are read straight from the file (its bitmap is not consulted, as
+  // above); a differencing disk merges with its parent sector by sector, so it keeps the cache.
+  if (differencing) return { reader: cached, diskType: 'differencing', info, issues, parent };
+  const place = (i: number): BlockPlace => {
+    const e = batAt(i);
+    if (e === 0xffffffff) return 'zero';
+    const at = e * 512 + bitmapBytes;
+    return at + dh.blockSize <= reader.size ? { file: at } : 'slow';
+  };
+  return { reader: new MappedReader(footer.currentSize, dh.blockSize, reader, place, cached), diskType: 'dynamic', info, issues, parent };
 }
 
 function padded(b: Uint8Array, want: number): Uint8Array {

@@ -5,6 +5,7 @@
 import { ParseError } from '../../common/issues.js';
 import { ByteCursor } from '../../io/byte-cursor.js';
 import { BlockReader, pushIssue, type ReadIssue } from '../../io/block-cache.js';
+import { MappedReader, type BlockPlace } from '../../io/mapped-reader.js';
 import type { Reader } from '../../io/reader.js';
 import { BAT_GUID, METADATA_GUID, readCurrentHeader, readMetadata, readRegions } from './headers.js';
 
@@ -131,8 +132,15 @@ export async function openVhdx(
         throw new ParseError('decode', { what: 'BAT entry state', offset: batRegion.offset + batIndex * 8 }, `VHDX BAT entry ${batIndex} has unknown state ${e.state}`);
     }
   };
-  const out = new BlockReader(size, unit, loadUnit, issues, async () => { await parentReader?.close(); }, { file, cacheBytes: opts.cacheBytes ?? 32 * MiB });
-  return { reader: out, info, issues, parent };
+  const cached = new BlockReader(size, unit, loadUnit, issues, async () => { await parentReader?.close(); }, { file, cacheBytes: opts.cacheBytes ?? 32 * MiB });
+  // Fully present and zero blocks are read straight from the file; the rest go through the cache.
+  const place = (i: number): BlockPlace => {
+    const e = entry(i + Math.floor(i / chunkRatio));
+    if (e.state === 6) return e.offset >= MiB ? { file: e.offset } : 'slow';
+    if (e.state === 1 || e.state === 2 || e.state === 3 || (e.state === 0 && !meta.hasParent)) return 'zero';
+    return 'slow';
+  };
+  return { reader: new MappedReader(size, meta.blockSize, reader, place, cached), info, issues, parent };
 }
 
 function fit(b: Uint8Array, want: number): Uint8Array {
