@@ -1,9 +1,10 @@
 /**
  * FAT12/16/32 on the real-file corpus against The Sleuth Kit 4.11 run here (`fls -r -p -l`,
- * `icat`): every listed entry (deleted ones included), file sizes, times and the bytes of every
- * regular file, live and deleted. Pinned differences, each asserted exactly:
- * - TSK's virtual entries ($MBR, $FAT1, $FAT2, $OrphanFiles and the orphans under it) are not
- *   listed: we do not scan unallocated clusters for orphan directory entries.
+ * `icat`): every listed entry (deleted ones included, and TSK's virtual /$OrphanFiles with the
+ * orphan entries found in free clusters), file sizes, times and the bytes of every regular file,
+ * live, deleted and orphan, each by its address. Pinned differences, each asserted exactly:
+ * - TSK's virtual files $MBR, $FAT1, $FAT2 (views of the boot sector and the FATs) are not listed
+ *   (formats/fat/SPEC.md § TSK's virtual entries); the test asserts their names and addresses.
  * - fat_lfn_test.raw holds a long name whose checksum does not match its 8.3 entry: TSK shows the
  *   long name, we (like Windows and Linux) the 8.3 name SHORT.TXT.
  * - A creation time whose tenths byte is exactly 100 is one second later than TSK's (TSK adds the
@@ -21,7 +22,8 @@ import { openDisk } from '../../electron/evidence/loaders/image.js';
 import { FileReader } from '../../electron/io/file-reader.js';
 import { SliceReader } from '../../electron/io/slice-reader.js';
 import { CORPUS, HAVE_CORPUS } from '../helpers/corpus.js';
-import { agreeWithTsk, haveTsk, type Agreement } from '../helpers/tsk-fs.js';
+import { haveTsk } from '../helpers/tsk-fs.js';
+import { agreeWithTskFat, type FatAgreement } from '../unit/formats/fat/tsk-fat.js';
 
 const skip = !HAVE_CORPUS ? `corpus not found at ${CORPUS}` : !haveTsk() ? 'The Sleuth Kit (fls, icat) not installed' : false;
 const tmp = mkdtempSync(join(tmpdir(), '3cx-fat-corpus-'));
@@ -42,29 +44,30 @@ function onlyTenthsEdge(m: string): boolean {
   return a.m === b.m && a.a === b.a && a.c === b.c && a.cr === b.cr + 1;
 }
 
-// image, sector offset, entries TSK lists (virtual excluded), deleted files whose bytes icat gives, tenths==100 entries
-const IMAGES: [string, number, number, number, number][] = [
-  ['go-fat/testcases/fat12.dd', 0, 399, 0, 2],
-  ['velociraptor/artifacts/testdata/files/fat_very_small.dd', 0, 3, 0, 0],
-  ['dfir_ntfs/test_data/fat12.raw.gz', 0, 1025, 0, 412],
-  ['dfir_ntfs/test_data/fat16.raw.gz', 0, 1025, 0, 612],
-  ['dfir_ntfs/test_data/fat32_loop.raw.gz', 0, 93, 0, 3],
-  ['dfir_ntfs/test_data/fat_deleted_dir.raw.gz', 0, 18, 8, 15],
-  ['dfir_ntfs/test_data/fat_lfn_test.raw.gz', 0, 17, 0, 0],
-  ['dfir_ntfs/test_data/fat_unusual_cluster.raw.gz', 0, 1, 0, 0],
-  ['dfir_ntfs/test_data/fat_unusual_label.raw.gz', 0, 1, 0, 0],
-  ['node-vhd/test/data/fixed.vhd.gz', 128, 4, 0, 0],
+// image, sector offset, entries TSK lists (its $OrphanFiles and orphans included, $MBR/$FAT1/$FAT2
+// left out), orphans among them, deleted files compared with icat by address, tenths==100 entries
+const IMAGES: [string, number, number, number, number, number][] = [
+  ['go-fat/testcases/fat12.dd', 0, 400, 0, 0, 2],
+  ['velociraptor/artifacts/testdata/files/fat_very_small.dd', 0, 4, 0, 0, 0],
+  ['dfir_ntfs/test_data/fat12.raw.gz', 0, 1026, 0, 0, 412],
+  ['dfir_ntfs/test_data/fat16.raw.gz', 0, 1026, 0, 0, 612],
+  ['dfir_ntfs/test_data/fat32_loop.raw.gz', 0, 94, 0, 0, 3],
+  ['dfir_ntfs/test_data/fat_deleted_dir.raw.gz', 0, 505, 486, 502, 128],
+  ['dfir_ntfs/test_data/fat_lfn_test.raw.gz', 0, 18, 0, 0, 0],
+  ['dfir_ntfs/test_data/fat_unusual_cluster.raw.gz', 0, 2, 0, 0, 0],
+  ['dfir_ntfs/test_data/fat_unusual_label.raw.gz', 0, 2, 0, 0, 0],
+  ['node-vhd/test/data/fixed.vhd.gz', 128, 5, 0, 0, 0],
 ];
 
-const totals = { entries: 0, files: 0, deletedFiles: 0 };
+const totals = { entries: 0, orphans: 0, files: 0, deletedFiles: 0 };
 
-for (const [rel, sector, entries, deletedCat, tenthsEdge] of IMAGES) {
-  test(`FAT ${rel}: ls equals fls -r -p, sizes and times equal fls -l, cat equals icat`, { skip }, async () => {
+for (const [rel, sector, entries, orphans, deletedCat, tenthsEdge] of IMAGES) {
+  test(`FAT ${rel}: ls --deleted equals fls -r -p ($OrphanFiles included), sizes and times equal fls -l, cat equals icat`, { skip }, async () => {
     const img = local(rel);
     const disk = await FileReader.open(img);
     try {
       const fs = await FatFilesystem.open(sector ? new SliceReader(disk, sector * 512, disk.size - sector * 512) : disk);
-      const a: Agreement = await agreeWithTsk(fs, img, sector);
+      const a: FatAgreement = await agreeWithTskFat(fs, img, sector);
       if (rel.endsWith('fat_lfn_test.raw.gz')) {
         assert.deepEqual([a.missing, a.extra], [['r long_name_test.txt'], ['r SHORT.TXT']]);
       } else {
@@ -72,14 +75,21 @@ for (const [rel, sector, entries, deletedCat, tenthsEdge] of IMAGES) {
         assert.deepEqual(a.extra, [], 'entries we list that fls does not');
       }
       assert.equal(a.tskEntries, entries);
+      assert.equal(a.orphansListed, orphans);
+      // The virtual files we leave out, exactly: $MBR, $FAT1, $FAT2 numbered after the last slot.
+      const v = fs.volume.virtualInodes;
+      assert.deepEqual(a.virtualFiles, [`$MBR ${v.mbr}`, `$FAT1 ${v.fat1}`, `$FAT2 ${v.fat2}`]);
+      assert.equal((await fs.stat('/$OrphanFiles'))?.id, String(v.orphans));
       assert.deepEqual(a.sizeMismatches, []);
       assert.equal(a.timeMismatches.filter((m) => !onlyTenthsEdge(m)).length, 0, a.timeMismatches.join('\n'));
       assert.equal(a.timeMismatches.length, tenthsEdge);
       assert.deepEqual(a.catMismatches, []);
       assert.deepEqual(a.deletedCatMismatches, []);
       assert.equal(a.deletedCatChecked, deletedCat);
-      assert.ok(a.catChecked + a.deletedCatChecked > 0 || entries <= 1 || rel.includes('lfn'), 'some file bytes compared');
+      assert.ok(a.catChecked + a.deletedCatChecked > 0 || entries <= 2 || rel.includes('lfn'), 'some file bytes compared');
+      assert.equal((await fs.orphans()).complete, true);
       totals.entries += a.listed;
+      totals.orphans += a.orphansListed;
       totals.files += a.catChecked;
       totals.deletedFiles += a.deletedCatChecked;
     } finally {
@@ -89,8 +99,9 @@ for (const [rel, sector, entries, deletedCat, tenthsEdge] of IMAGES) {
 }
 
 test('FAT corpus totals (for the report)', { skip }, () => {
-  console.log(`FAT agreement with TSK: ${totals.entries} entries listed identically, ${totals.files} live + ${totals.deletedFiles} deleted files byte-identical to icat`);
-  assert.ok(totals.entries > 2500);
+  console.log(`FAT agreement with TSK: ${totals.entries} entries listed identically (${totals.orphans} orphans), ${totals.files} live + ${totals.deletedFiles} deleted files byte-identical to icat`);
+  assert.ok(totals.entries > 3000);
+  assert.ok(totals.orphans >= 486);
 });
 
 test('FAT volumes open through the image loader: bare, in an MBR partition, inside a DMG', { skip }, async () => {

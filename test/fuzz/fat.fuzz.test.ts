@@ -1,7 +1,9 @@
 /**
  * Fuzzing FAT: mutated boot sector, FAT and directory bytes of a real FAT12 volume and of a built
  * one (long names, deleted entries, loops), plus random bytes; only results or ParseError, and
- * every walk stays bounded.
+ * every walk stays bounded. The walks list deleted entries, so they enter /$OrphanFiles and run
+ * the orphan scan; a volume with orphan directories that loop (into themselves, into each other)
+ * in free clusters is mutated there too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,4 +77,37 @@ test('random bytes with a valid-looking BPB', async () => {
     await exercise(b);
     return true;
   }), { numRuns: 1000 });
+});
+
+/** Free clusters 50..52 hold an orphan directory tree nothing reaches: loops, a file, a long name. */
+export function withOrphans(): Uint8Array {
+  const c50 = dirCluster(50, 0, [...lfnSlots('orphan file.txt', 'ORPHAN~1TXT', { deleted: true }), shortSlot('ORPHAN~1TXT', { deleted: true, cluster: 51, size: 700 }), shortSlot('SELF       ', { deleted: true, attr: 0x10, cluster: 50 }), shortSlot('NEXT       ', { deleted: true, attr: 0x10, cluster: 52 })]);
+  c50[0] = 0xe5;
+  c50[32] = 0xe5;
+  const c52 = dirCluster(52, 50, [shortSlot('BACK       ', { deleted: true, attr: 0x10, cluster: 50 }), shortSlot('X       BIN', { deleted: true, cluster: 53, size: 100 })]);
+  return buildFat12({ root: [shortSlot('LIVE    TXT', { cluster: 2, size: 10 })], clusters: new Map([[2, new Uint8Array(512).fill(7)], [50, c50], [51, new Uint8Array(512).fill(9)], [52, c52]]), fat: new Map([[2, 0xfff]]) });
+}
+
+test('orphan scan: the built orphans are found; mutated FAT, root and orphan clusters stay bounded', async () => {
+  const seed = withOrphans();
+  const fs = await FatFilesystem.open(new BufferReader(seed));
+  const names = (await fs.readdir('/$OrphanFiles', { deleted: true })).map((e) => e.name).sort();
+  // As fls lists them (built-image.test.ts compares the whole tree with TSK).
+  assert.deepEqual(names, ['_.BIN', '_ELF', '_EXT', '_RPHAN~1.TXT']);
+  const orphanStart = (17 + 48) * 512; // cluster 50 (heap at sector 17, one sector per cluster)
+  const start = Date.now();
+  await fc.assert(fc.asyncProperty(fc.array(fc.record({ at: fc.nat(), value: fc.nat(255), zone: fc.boolean() }), { minLength: 1, maxLength: 12 }), async (ms) => {
+    if (Date.now() - start > BUDGET_MS) return true;
+    const b = seed.slice();
+    for (const m of ms) b[m.zone ? orphanStart + (m.at % 1536) : m.at % (17 * 512)] = m.value;
+    try {
+      const f = await FatFilesystem.open(new BufferReader(b), [], { maxScanBytes: 1 << 20, maxEntries: 500, maxNamed: 5000 });
+      const scan = await f.orphans();
+      assert.ok(scan.orphans.length <= 500 && scan.bytesScanned <= (1 << 20) + 512);
+      await walk(f, '/', 0, { n: 2000 });
+    } catch (e) {
+      if (!(e instanceof ParseError) && !['ENOENT', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
+    return true;
+  }), { numRuns: 2000 });
 });

@@ -4,6 +4,11 @@
  * (`readdir(path, { deleted: true })`) with `_` for their lost first character, `id` = TSK's
  * address of the entry's slot (so `istat`/`icat` take the same number).
  *
+ * With deleted entries the root also lists TSK's virtual directory `$OrphanFiles` (id = TSK's
+ * address for it): the orphan entries of free clusters (formats/fat/orphans.ts), scanned once,
+ * when that directory is first listed. TSK's other virtual files ($MBR, $FAT1, $FAT2) are not
+ * listed (formats/fat/SPEC.md § TSK's virtual entries).
+ *
  * Names compare exactly first, then without case (FAT is case-insensitive). A path that a live and
  * a deleted entry share resolves to the live one; several deleted entries with one name (`_`)
  * resolve to the first. A directory already on its own path (a loop) lists as empty, as in TSK.
@@ -15,7 +20,9 @@ import { ParseError } from '../../common/issues.js';
 import { joinPath, splitPath, type FileEntry, type Filesystem } from '../../common/vfs.js';
 import { pushIssue, type ReadIssue } from '../../io/block-cache.js';
 import type { Reader } from '../../io/reader.js';
-import { FatVolume, ROOT_INODE, type FatDirEntry } from '../../formats/fat/index.js';
+import { FatVolume, namedInodes, ROOT_INODE, scanOrphans, type FatDirEntry, type OrphanLimits, type OrphanScan } from '../../formats/fat/index.js';
+
+export const ORPHAN_DIR = '$OrphanFiles';
 
 const DIR_CACHE = 256;
 /** Deeper paths than this are refused: no real volume nests so far, a crafted one could loop. */
@@ -39,11 +46,35 @@ export class FatFilesystem implements Filesystem {
   readonly kind = 'fat';
   readonly caseInsensitive = true;
   private readonly dirs = new Map<string, Promise<FatDirEntry[]>>();
+  private orphanScan: Promise<OrphanScan> | null = null;
+  /** The virtual `$OrphanFiles` directory (listed at the root with deleted entries). */
+  private readonly orphanDir: FatDirEntry;
 
-  private constructor(readonly volume: FatVolume, private readonly layers: Layer[]) {}
+  private constructor(readonly volume: FatVolume, private readonly layers: Layer[], private readonly orphanLimits?: OrphanLimits) {
+    this.orphanDir = {
+      name: ORPHAN_DIR, shortName: '', inode: volume.virtualInodes.orphans, attributes: 0x10, isDir: true, isLabel: false, deleted: false,
+      firstCluster: 0, size: 0, created: null, modified: null, accessed: null,
+    };
+  }
 
-  static async open(reader: Reader, layers: Layer[] = []): Promise<FatFilesystem> {
-    return new FatFilesystem(await FatVolume.open(reader), layers);
+  static async open(reader: Reader, layers: Layer[] = [], orphanLimits?: OrphanLimits): Promise<FatFilesystem> {
+    return new FatFilesystem(await FatVolume.open(reader), layers, orphanLimits);
+  }
+
+  /**
+   * The orphan entries (what /$OrphanFiles lists), found once: a walk of the whole tree for the
+   * addresses it reaches, then a scan of the free clusters. A cap reached is an issue and a partial list.
+   */
+  orphans(): Promise<OrphanScan> {
+    if (!this.orphanScan) {
+      this.orphanScan = (async () => {
+        const named = await namedInodes(this.volume, this.orphanLimits?.maxNamed);
+        if (named) return scanOrphans(this.volume, named, this.orphanLimits);
+        pushIssue(this.volume.issues, { message: 'too many entries to tell orphans from named entries; $OrphanFiles not scanned', offset: null, file: `/${ORPHAN_DIR}` });
+        return { orphans: [], complete: false, bytesScanned: 0 };
+      })();
+    }
+    return this.orphanScan;
   }
 
   get issues(): readonly ReadIssue[] {
@@ -59,7 +90,7 @@ export class FatFilesystem implements Filesystem {
     const n = await this.resolve(path);
     if (!n || (n.entry && !n.entry.isDir)) throw Object.assign(new Error(`no such directory: ${path}`), { code: 'ENOENT' });
     const kids = await this.children(n);
-    return kids.filter((k) => opts.deleted === true || !k.deleted).map((k) => entryFor(joinPath(n.path, k.name), k));
+    return kids.filter((k) => opts.deleted === true || (!k.deleted && k !== this.orphanDir)).map((k) => entryFor(joinPath(n.path, k.name), k));
   }
 
   async open(path: string): Promise<Reader> {
@@ -110,7 +141,10 @@ export class FatFilesystem implements Filesystem {
       this.dirs.set(key, p);
       return p;
     }
-    p = (e ? this.volume.children(e, n.path) : this.volume.rootEntries())
+    const read = e === this.orphanDir ? this.orphans().then((o) => o.orphans)
+      : e ? this.volume.children(e, n.path)
+      : this.volume.rootEntries().then((kids) => [...kids, this.orphanDir]);
+    p = read
       .catch((err: unknown) => {
         if (!(err instanceof ParseError)) throw err;
         pushIssue(this.volume.issues, { message: `directory ${n.path} unreadable: ${err.message}`, offset: err.offset ?? null, file: n.path });

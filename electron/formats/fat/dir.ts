@@ -85,9 +85,17 @@ interface Pending { checksum: number; deleted: boolean; parts: Map<number, numbe
 
 /**
  * Parses the slots of one directory. `inodeOf(slot)` gives the TSK address of slot `slot`. Empty
- * slots (first byte 0) are skipped, not taken as the end (see below).
+ * slots (first byte 0) are skipped, not taken as the end (see below). `inUnallocated`: the bytes
+ * lie in clusters the FAT marks free (a deleted directory), so every entry is deleted whatever its
+ * first byte says — a driver deleting a directory need not mark its entries (TSK's rule too).
+ * `strict`: an extra test every 8.3 slot must pass (free clusters hold stale bytes: probe.ts).
  */
-export function parseDirectory(bytes: Uint8Array, inodeOf: (slot: number) => number): { entries: FatDirEntry[]; skipped: number } {
+export function parseDirectory(
+  bytes: Uint8Array,
+  inodeOf: (slot: number) => number,
+  inUnallocated = false,
+  strict: ((slot: Uint8Array) => boolean) | null = null,
+): { entries: FatDirEntry[]; skipped: number } {
   const entries: FatDirEntry[] = [];
   let skipped = 0;
   let lfn: Pending | null = null;
@@ -125,41 +133,16 @@ export function parseDirectory(bytes: Uint8Array, inodeOf: (slot: number) => num
     const raw = s.subarray(0, 11);
     if (!deleted && first === 0x2e) continue; // `.` and `..`
     const label = (attr & ATTR.VOLUME_ID) !== 0 && (attr & ATTR.DIRECTORY) === 0;
-    if (!label && !valid83(raw)) {
+    if ((!label && !valid83(raw)) || (strict && !strict(s))) {
       skipped++; // not a directory entry: stale bytes or damage (TSK skips these too)
       continue;
     }
-    const base = raw.subarray(0, 8).slice();
-    if (base[0] === 0x05) base[0] = DELETED_MARK; // 0x05 stands for a real leading 0xE5 byte
-    if (deleted) base[0] = 0x5f; // `_`
-    const caseFlags = s[12]!;
-    const isLabel = label;
-    const b = oemText(base, (caseFlags & 0x08) !== 0);
-    const e = oemText(raw.subarray(8, 11), (caseFlags & 0x10) !== 0);
-    const shortName = isLabel ? String.fromCharCode(...raw).replace(/\0+$/, '') : e ? `${b}.${e}` : b;
-    let name = isLabel ? `${shortName} (Volume Label Entry)` : shortName;
-    if (pending && !isLabel) {
+    const entry = shortEntry(s, inodeOf(i), deleted || inUnallocated);
+    if (pending && !entry.isLabel) {
       const long = assemble(pending, raw, deleted);
-      if (long !== null && long.length > 0) name = long;
-    }
-    const hi = s[20]! | (s[21]! << 8);
-    const lo = s[26]! | (s[27]! << 8);
-    entries.push({
-      name,
-      shortName,
-      inode: inodeOf(i),
-      attributes: attr,
-      isDir: (attr & ATTR.DIRECTORY) !== 0,
-      isLabel,
-      deleted,
-      firstCluster: hi * 0x10000 + lo,
-      size: (s[28]! | (s[29]! << 8) | (s[30]! << 16) | (s[31]! << 24)) >>> 0,
-      // Tenths 100..199 carry the odd second. TSK adds it only above 100, so at exactly 100 its
-      // creation time is one second early; we keep the specification's value (SPEC.md § Times).
-      created: fatDateTime(s[16]! | (s[17]! << 8), s[14]! | (s[15]! << 8), s[13]!),
-      modified: fatDateTime(s[24]! | (s[25]! << 8), s[22]! | (s[23]! << 8), 0),
-      accessed: fatDateTime(s[18]! | (s[19]! << 8), 0, 0),
-    });
+      if (long !== null && long.length > 0) entries.push({ ...entry, name: long });
+      else entries.push(entry);
+    } else entries.push(entry);
   }
   return { entries, skipped };
 }
@@ -179,4 +162,41 @@ function assemble(p: Pending, raw: Uint8Array, deleted: boolean): string | null 
     units.push(...part);
   }
   return lfnText(units);
+}
+
+/**
+ * The entry of one 8.3 slot on its own, named from its 8.3 bytes (the name TSK gives an orphan:
+ * no long name, `_` for a deleted first byte, the case flags applied; a label by its 11 bytes).
+ * `deleted`: the entry counts as deleted (E5 mark or a slot in an unallocated cluster).
+ */
+export function shortEntry(s: Uint8Array, inode: number, deleted: boolean, labelSuffix = true): FatDirEntry {
+  const raw = s.subarray(0, 11);
+  const attr = s[11]!;
+  const marked = raw[0] === DELETED_MARK;
+  const isLabel = (attr & ATTR.VOLUME_ID) !== 0 && (attr & ATTR.DIRECTORY) === 0;
+  const base = raw.subarray(0, 8).slice();
+  if (base[0] === 0x05) base[0] = DELETED_MARK; // 0x05 stands for a real leading 0xE5 byte
+  if (marked) base[0] = 0x5f; // `_`
+  const caseFlags = s[12]!;
+  const b = oemText(base, (caseFlags & 0x08) !== 0);
+  const e = oemText(raw.subarray(8, 11), (caseFlags & 0x10) !== 0);
+  const shortName = isLabel ? String.fromCharCode(...raw).replace(/\0+$/, '') : e ? `${b}.${e}` : b;
+  const hi = s[20]! | (s[21]! << 8);
+  const lo = s[26]! | (s[27]! << 8);
+  return {
+    name: isLabel && labelSuffix ? `${shortName} (Volume Label Entry)` : shortName,
+    shortName,
+    inode,
+    attributes: attr,
+    isDir: (attr & ATTR.DIRECTORY) !== 0,
+    isLabel,
+    deleted,
+    firstCluster: hi * 0x10000 + lo,
+    size: (s[28]! | (s[29]! << 8) | (s[30]! << 16) | (s[31]! << 24)) >>> 0,
+    // Tenths 100..199 carry the odd second. TSK adds it only above 100, so at exactly 100 its
+    // creation time is one second early; we keep the specification's value (SPEC.md § Times).
+    created: fatDateTime(s[16]! | (s[17]! << 8), s[14]! | (s[15]! << 8), s[13]!),
+    modified: fatDateTime(s[24]! | (s[25]! << 8), s[22]! | (s[23]! << 8), 0),
+    accessed: fatDateTime(s[18]! | (s[19]! << 8), 0, 0),
+  };
 }

@@ -4,7 +4,9 @@
  */
 export { parseFatBoot, looksLikeFat, looksLikeExfat, type FatBoot, type FatType } from './boot.js';
 export { FatTable, type Chain } from './table.js';
-export { parseDirectory, shortNameChecksum, ATTR, DELETED_MARK, type FatDirEntry } from './dir.js';
+export { parseDirectory, shortEntry, shortNameChecksum, ATTR, DELETED_MARK, type FatDirEntry } from './dir.js';
+export { plausibleSlot } from './probe.js';
+export { namedInodes, scanOrphans, ORPHAN_LIMITS, type OrphanLimits, type OrphanScan } from './orphans.js';
 export { fatDateTime } from './time.js';
 export { FatVolume, MAX_DIR_BYTES, ROOT_INODE } from './volume.js';
 

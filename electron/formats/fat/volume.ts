@@ -9,6 +9,7 @@ import { ExtentReader, pushExtent, type Extent } from '../../io/extent-reader.js
 import type { Reader } from '../../io/reader.js';
 import { parseFatBoot, type FatBoot } from './boot.js';
 import { parseDirectory, type FatDirEntry } from './dir.js';
+import { plausibleSlot } from './probe.js';
 import { FatTable } from './table.js';
 
 /** The FAT specification allows 65,536 slots (2 MiB) per directory. */
@@ -73,17 +74,32 @@ export class FatVolume {
     }
     const total = extents.reduce((a, e) => a + e.length, 0);
     const bytes = await new ExtentReader(this.reader, extents, total).read(0, total);
-    return this.parse(bytes, extents, where);
+    return this.parse(bytes, extents, where, deleted);
   }
 
-  private parse(bytes: Uint8Array, extents: readonly Extent[], where: string): FatDirEntry[] {
+  /** TSK's address of the 32-byte slot at byte `physical` of the volume. */
+  slotInode(physical: number): number {
+    return 3 + Math.floor((physical - this.firstDataByte) / 32);
+  }
+
+  /**
+   * TSK's addresses of its virtual files, numbered after the last slot of the volume: $MBR, one
+   * per FAT ($FAT2 only when there are exactly two), then $OrphanFiles.
+   */
+  get virtualInodes(): { mbr: number; fat1: number; fat2: number | null; orphans: number } {
+    const b = this.boot;
+    const mbr = this.slotInode(b.totalSectors * b.bytesPerSector);
+    return { mbr, fat1: mbr + 1, fat2: b.numFats === 2 ? mbr + 2 : null, orphans: mbr + b.numFats + 1 };
+  }
+
+  private parse(bytes: Uint8Array, extents: readonly Extent[], where: string, unallocated = false): FatDirEntry[] {
     const inodeOf = (slot: number): number => {
       const pos = slot * 32;
       const e = extents.find((x) => pos >= x.logical && pos < x.logical + x.length);
       const phys = e && e.physical !== null ? e.physical + (pos - e.logical) : this.firstDataByte;
       return 3 + Math.floor((phys - this.firstDataByte) / 32);
     };
-    const { entries, skipped } = parseDirectory(bytes, inodeOf);
+    const { entries, skipped } = parseDirectory(bytes, inodeOf, unallocated, unallocated ? (s) => plausibleSlot(s, this.boot) : null);
     if (skipped) pushIssue(this.issues, { message: `directory ${where}: ${skipped} slot(s) with invalid attributes skipped`, offset: null, file: where });
     return entries;
   }
@@ -97,7 +113,9 @@ export class FatVolume {
 
   /**
    * Where a file's bytes lie. Allocated: its cluster chain, cut to the size. Deleted: the FAT chain
-   * is gone, so (as TSK) the clusters are assumed to follow one another from the first one.
+   * is gone, so (as TSK recovers it) the file takes the free clusters from its first one onwards,
+   * stepping over clusters in use; a first cluster in use gives that one cluster only, and a volume
+   * that runs out of free clusters first gives nothing (SPEC.md § Deleted files).
    */
   async fileExtents(f: FatDirEntry, where: string): Promise<Extent[]> {
     if (f.size === 0 || f.isLabel) return [];
@@ -107,15 +125,35 @@ export class FatVolume {
       pushIssue(this.issues, { message: `${where}: first cluster ${f.firstCluster} outside the volume; content unreadable`, offset: null, file: where });
       return [];
     }
-    if (f.deleted) {
-      const n = Math.min(need, this.boot.clusterLimit - f.firstCluster);
-      return [{ logical: 0, physical: this.table.clusterOffset(f.firstCluster), length: Math.min(f.size, n * cs) }];
-    }
+    if (f.deleted) return this.recoverExtents(f, need, where);
     const chain = await this.table.chain(f.firstCluster, need);
     if (chain.problem || chain.clusters.length < need) {
       pushIssue(this.issues, { message: `${where}: ${chain.problem ?? 'cluster chain shorter than the file size'}; the rest reads as zeros`, offset: null, file: where });
     }
     return this.clusterExtents(chain.clusters, f.size);
+  }
+
+  private async recoverExtents(f: FatDirEntry, need: number, where: string): Promise<Extent[]> {
+    const cs = this.clusterSize;
+    if (await this.table.allocated(f.firstCluster)) {
+      pushIssue(this.issues, { message: `${where}: deleted file's first cluster ${f.firstCluster} is in use again; only that cluster is read`, offset: null, file: where });
+      return [{ logical: 0, physical: this.table.clusterOffset(f.firstCluster), length: Math.min(f.size, cs) }];
+    }
+    const clusters: number[] = [];
+    // Bounded by the volume: every step moves one cluster on.
+    for (let c = f.firstCluster; clusters.length < need; c++) {
+      if (c >= this.boot.clusterLimit) {
+        pushIssue(this.issues, { message: `${where}: too few free clusters after cluster ${f.firstCluster} for ${f.size} bytes; content not recovered`, offset: null, file: where });
+        return [];
+      }
+      if (!(await this.table.allocated(c))) clusters.push(c);
+    }
+    return this.clusterExtents(clusters, f.size);
+  }
+
+  /** Raw bytes of `count` clusters from `first` (the orphan scan reads free clusters this way). */
+  readClusters(first: number, count: number): Promise<Uint8Array> {
+    return this.reader.read(this.table.clusterOffset(first), count * this.clusterSize);
   }
 
   async openFile(f: FatDirEntry, where: string): Promise<Reader> {
