@@ -1,5 +1,6 @@
 import { constants, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { noteRead } from './read-stats.js';
 import { clampRange, type Reader } from './reader.js';
 
 /**
@@ -43,6 +44,7 @@ export class FileReader implements Reader {
       if (bytesRead === 0) break; // the file shrank under us: short read, never past the data
       got += bytesRead;
     }
+    noteRead(this.path, got);
     return got === r.length ? buf : buf.subarray(0, got);
   }
 
