@@ -226,7 +226,7 @@ export class NtfsFilesystem implements Filesystem {
     return p;
   }
 
-  /** A directory's children, sorted by name, read afresh (`children` caches them). */
+  /** A directory's children, sorted by name, read afresh (`children` caches them; liveNames in ntfs-tree.ts is the recursive listing's lean twin: keep them in step). */
   async loadChildren(dir: Child, deleted: boolean): Promise<Child[]> {
     if (dir.orphanDir) {
       const m = (await this.deletedIndex()).placement;

@@ -9,12 +9,13 @@ export { parseBootSector, looksLikeNtfs, NTFS_MAX_CLUSTER, NTFS_MAX_RECORD } fro
 export type { NtfsBoot } from './boot.js';
 export { parseMftRecord, recordSignature, MAX_ATTRS_PER_RECORD } from './record.js';
 export { applyFixups } from './fixup.js';
-export { decodeRunlist, findOverlap } from './runlist.js';
+export { decodeRunlist, findOverlap, runlistValid } from './runlist.js';
 export { lznt1Decompress } from './lznt1.js';
 export { AttrStreamReader } from './stream.js';
 export type { StreamLayout } from './stream.js';
 export { readIndex, parseIndexRoot, MAX_INDEX_ENTRIES, MAX_INDEX_DEPTH } from './dir-index.js';
 export type { IndexEntry, IndexNodeSeen } from './dir-index.js';
+export { readIndexNames, IndexName } from './dir-names.js';
 export { scanNodeSlack, slackIsDir, SLACK_TIME_MIN_MS, SLACK_TIME_MAX_MS, MAX_SLACK_PER_NODE } from './index-slack.js';
 export type { SlackName } from './index-slack.js';
 export { readIndexWithSlack, MAX_SLACK_BLOCKS, MAX_SLACK_NAMES } from './dir-slack.js';

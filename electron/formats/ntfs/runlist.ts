@@ -55,11 +55,65 @@ export function decodeRunlist(b: Uint8Array, base: number, startVcn: number, las
 }
 
 /**
+ * Whether decodeRunlist(b.subarray(pos, end), …, startVcn, lastVcn, totalClusters) would return
+ * rather than throw, without building the runs (MftTable checks every record's runlists this way).
+ * Fields wider than 6 bytes (never written by NTFS) go through decodeRunlist itself.
+ */
+export function runlistValid(b: Uint8Array, pos: number, end: number, startVcn: number, lastVcn: number, totalClusters: number): boolean {
+  const from = pos;
+  let vcn = startVcn;
+  let lcn = 0;
+  while (pos < end) {
+    const header = b[pos]!;
+    if (header === 0) break;
+    const lenSize = header & 0x0f;
+    const offSize = header >> 4;
+    if (lenSize === 0 || lenSize > 8 || offSize > 8) return false;
+    if (pos + 1 + lenSize + offSize > end) return false;
+    if (lenSize > 6 || offSize > 6) {
+      try {
+        decodeRunlist(b.subarray(from, end), 0, startVcn, lastVcn, totalClusters);
+        return true;
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        return false;
+      }
+    }
+    let length = 0;
+    for (let i = pos + lenSize; i > pos; i--) length = length * 256 + b[i]!;
+    if (length <= 0) return false;
+    if (offSize !== 0) {
+      const top = pos + lenSize + offSize;
+      let delta = 0;
+      for (let i = top; i > pos + lenSize; i--) delta = delta * 256 + b[i]!;
+      if ((b[top]! & 0x80) !== 0) delta -= 2 ** (offSize * 8);
+      lcn += delta;
+      if (lcn < 0 || lcn + length > totalClusters) return false;
+    }
+    vcn += length;
+    if (vcn > lastVcn + 1) return false;
+    pos += 1 + lenSize + offSize;
+  }
+  return true;
+}
+
+/**
  * Checks that the allocated runs of one attribute never map the same cluster twice (a crafted
  * runlist that overlaps itself would make a reader revisit data forever in a chained structure).
  * Returns a description of the first overlap, or null.
  */
 export function findOverlap(runs: readonly Run[]): string | null {
+  // Most runlists climb the disk: each allocated run starts at or after the previous one's end,
+  // so none can overlap (checked without sorting; a directory listing asks this for every index).
+  let end = -1;
+  let climbing = true;
+  for (let i = 0; i < runs.length && climbing; i++) {
+    const r = runs[i]!;
+    if (r.lcn === null) continue;
+    climbing = r.lcn >= end;
+    end = r.lcn + r.length;
+  }
+  if (climbing) return null;
   const alloc = runs.filter((r) => r.lcn !== null).map((r) => [r.lcn!, r.lcn! + r.length, r.vcn] as const).sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < alloc.length; i++) {
     if (alloc[i]![0] < alloc[i - 1]![1]) return `runs at VCN ${alloc[i - 1]![2]} and VCN ${alloc[i]![2]} both map cluster ${alloc[i]![0]}`;

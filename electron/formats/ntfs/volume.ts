@@ -103,7 +103,13 @@ export class NtfsVolume {
       raw = this.raws.get(n);
       if (!raw) throw new ParseError('truncated', { what: `MFT entry ${n}`, offset: this.mft.volumeOffset(n * rs) ?? undefined, need: rs, have: buf.length });
     }
-    return { raw, offset: this.mft.volumeOffset(n * rs) ?? n * rs };
+    return { raw, offset: this.recordOffset(n) };
+  }
+
+  /** Where MFT entry `n` lies in the volume (its offset in $MFT when that is unmapped), as rawRecord reports it. */
+  recordOffset(n: number): number {
+    const rs = this.boot.mftRecordSize;
+    return this.mft.volumeOffset(n * rs) ?? n * rs;
   }
 
   /** Seeds the record cache with the raw bytes of entry `n` read by a full pass (a private copy). */
