@@ -1,6 +1,6 @@
 /** Run the built CLI as an examiner would, and load shared test helpers. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +8,28 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ScanResult } from '../../electron/common/scan-result.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const CLI = join(ROOT, 'out/electron/cli/main.js');
+/** The command line as it ships: the bundle `npm run build` makes from out/electron (build/bundle-cli.mjs). */
+export const CLI = join(ROOT, 'out/cli/3cx-triage.mjs');
+
+let checked = false;
+/** A bundle older than the compiled modules would test yesterday's code: say so instead. */
+function assertBundleCurrent(): void {
+  if (checked) return;
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (or node build/bundle-cli.mjs after tsc -b)`);
+  const built = statSync(CLI).mtimeMs;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js') && statSync(p).mtimeMs > built) throw new Error(`${p} is newer than ${CLI}: run node build/bundle-cli.mjs (npm run build does)`);
+    }
+  };
+  walk(join(ROOT, 'out/electron'));
+  checked = true;
+}
 
 export function runCli(args: string[], opts: { cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
+  assertBundleCurrent();
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: opts.cwd ?? ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

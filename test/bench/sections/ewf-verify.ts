@@ -46,7 +46,7 @@ export const section: BenchSection = {
       ctx.log(`skipped: ${E01} is built by the images section (npm run bench -- images)`);
       return { skipped: true };
     }
-    const cli = [process.execPath, join(ctx.outRoot, 'electron', 'cli', 'main.js')];
+    const cli = [process.execPath, join(ctx.outRoot, 'cli', '3cx-triage.mjs')];
     const run = [process.execPath, join(ctx.outRoot, 'test', 'bench', 'ewf-verify-run.js')];
     const rows = comparePairs(ctx, [
       { label: 'E01 verification alone vs ewfverify', ours: { name: 'verify', argv: [...run, E01] }, ref: { name: 'ewfverify', argv: ['ewfverify', '-q', E01] }, goal: 0.5 },

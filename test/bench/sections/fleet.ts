@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BENCH_ENV } from '../compare.js';
 import type { BenchSection } from '../section.js';
 
 const DIR = '/tmp/3cx-bench/fleet';
@@ -42,7 +43,7 @@ function bigIocPack(file: string): void {
 
 function timed(argv: string[]): { wall: number; cpu: number; rssMiB: number; stderr: string } {
   const tf = join(tmpdir(), `3cx-bench-fleet-${process.pid}.txt`);
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', tf, ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', tf, ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26, env: BENCH_ENV });
   if (r.status !== 0) throw new Error(`${argv.join(' ').slice(0, 200)} exited ${r.status}: ${r.stderr.slice(-500)}`);
   const [wall, user, sys, rss] = readFileSync(tf, 'utf8').trim().split(/\s+/).map(Number);
   rmSync(tf, { force: true });
@@ -63,7 +64,7 @@ export const section: BenchSection = {
     const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
     const zipsDir = join(DIR, 'zips');
     const zips = readdirSync(zipsDir).filter((n) => n.endsWith('.zip')).sort().map((n) => join(zipsDir, n));
-    const cli = [process.execPath, join(ctx.outRoot, 'electron', 'cli', 'main.js'), 'scan'];
+    const cli = [process.execPath, join(ctx.outRoot, 'cli', '3cx-triage.mjs'), 'scan'];
     const cases: { label: string; args: string[]; expect: Expected[]; goal: { hostsPerS: number; rssMiB: number; withinOfA?: number } }[] = [
       { label: '(a) 200 live-folder arguments', args: m.live.map((e) => e.path), expect: m.live, goal: { hostsPerS: 10, rssMiB: 300 } },
       { label: '(b) one folder of 200 collection ZIPs', args: [zipsDir], expect: m.zips, goal: { hostsPerS: 10, rssMiB: 300 } },

@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { BENCH_ENV } from '../compare.js';
 import type { BenchContext, BenchSection } from '../section.js';
 import { BENCH_DIR, ensureTree, TREE_DIR } from '../tree.js';
 
@@ -43,7 +44,7 @@ function measure(tool: Tool, out: string): Sample {
   const argv = ['-f', '%e %U %S %M', '-o', timeFile, ...tool.argv(out)];
   const fd = tool.ours ? 'pipe' : openSync(out, 'w');
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', argv, { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync('/usr/bin/time', argv, { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20, env: BENCH_ENV });
   const wall = (performance.now() - t0) / 1000;
   if (typeof fd === 'number') closeSync(fd);
   if (r.status !== 0) throw new Error(`${tool.name} failed (${r.status}): ${r.stderr}`);

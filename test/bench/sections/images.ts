@@ -30,7 +30,7 @@ export const section: BenchSection = {
       return { skipped: true };
     }
     const dir = buildImages(repo, GIB, ctx.log);
-    const cli = [process.execPath, join(ctx.outRoot, 'electron', 'cli', 'main.js')];
+    const cli = [process.execPath, join(ctx.outRoot, 'cli', '3cx-triage.mjs')];
     const raw = join(dir, 'disk.raw');
     const e01 = join(dir, 'disk.E01');
     const vhdx = join(dir, 'disk.vhdx');

@@ -30,7 +30,7 @@ PY
 zip -q -r bench.zip tree; rm -rf tree`], { stdio: ['ignore', 'ignore', 'inherit'] });
       if (r.status !== 0) throw new Error('zip bench build failed');
     }
-    const cli = [process.execPath, join(ctx.outRoot, 'electron', 'cli', 'main.js')];
+    const cli = [process.execPath, join(ctx.outRoot, 'cli', '3cx-triage.mjs')];
     return comparePairs(ctx, [
       { label: 'hash every member (sha256) vs unzip -t', ours: { name: 'hash', argv: [...cli, 'hash', zip, '--algorithms', 'sha256', '--quiet'] }, ref: { name: 'unzip -t', argv: ['unzip', '-tq', zip] }, goal: 0.7 },
     ]);

@@ -68,7 +68,12 @@ describe('a fleet of ~50 hosts in one scan', { skip: hasMingw() ? false : 'mingw
     }
     assert.equal(new Set(doc.hosts.map((h) => h.name)).size, items.length, 'every host keeps its own name');
     // Progress: plain lines (no terminal), a handful per host, each item's lines together and in order.
-    const lines = r.stderr.split('\n').filter((l) => l.startsWith('['));
+    const all = r.stderr.split('\n').filter((l) => l.startsWith('['));
+    // After the scan, one line per item says how much of it was read, in argument order.
+    const reads = all.filter((l) => l.startsWith('[read] '));
+    assert.deepEqual(reads.map((l) => /^\[read\] E(\d+): /.exec(l)?.[1]), items.map((_, i) => String(i + 1)));
+    assert.deepEqual(all.slice(-reads.length), reads, 'read lines come last');
+    const lines = all.filter((l) => !l.startsWith('[read] '));
     assert.ok(lines.length <= 8 * items.length, `${lines.length} progress lines for ${items.length} hosts`);
     const seen = lines.map((l) => /^\[\w+\] E(\d+) /.exec(l)?.[1]).filter((x): x is string => x !== undefined).map(Number);
     assert.deepEqual([...new Set(seen)], items.map((_, i) => i + 1), 'every item reports, in argument order');

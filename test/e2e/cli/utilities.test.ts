@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasMingw, makeHosts, runCli } from '../../helpers/cli.js';
+import { CLI, hasMingw, makeHosts, ROOT, runCli } from '../../helpers/cli.js';
 
 const hasHashdeep = spawnSync('hashdeep', ['-V']).status === 0;
 
@@ -40,7 +40,7 @@ describe('examiner utilities on a live folder', { skip: hasMingw() ? false : 'mi
     assert.ok(entries.some((e) => e.path.includes('x<svg onload=alert(1)>\nline')));
     const text = runCli(['ls', root, '/AppData/Local/Programs/3CXDesktopApp/app']);
     assert.ok(text.stdout.split('\n').some((l) => l.endsWith('/app/x<svg onload=alert(1)>\\x0aline "quoted" & \'apos\'.dll')), 'one line per entry even for names with newlines');
-    const cat = spawnSync(process.execPath, ['out/electron/cli/main.js', 'cat', root, '/AppData/Local/Programs/3CXDesktopApp/app/ffmpeg.dll'], { cwd: join(import.meta.dirname, '../../../..') });
+    const cat = spawnSync(process.execPath, [CLI, 'cat', root, '/AppData/Local/Programs/3CXDesktopApp/app/ffmpeg.dll'], { cwd: ROOT });
     assert.equal(cat.status, 0);
     assert.ok(Buffer.compare(cat.stdout, readFileSync(join(root, 'AppData/Local/Programs/3CXDesktopApp/app/ffmpeg.dll'))) === 0);
     assert.equal(runCli(['cat', root, '/nope']).status, 1);
