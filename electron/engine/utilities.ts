@@ -127,12 +127,22 @@ const STREAM_FILES = 2000;
 /**
  * hashdeep-style CSV of every file under a path, hashed by the worker pool. The walk streams
  * batches into the pool as it lists, so the workers hash while the tree is still being read; on
- * two cores a 50,000-file tree (2.2 GB, warm cache) hashes in 0.7× hashdeep's time.
+ * two cores a 50,000-file tree (2.2 GB, warm cache) hashes in 0.7× hashdeep's time. Each job
+ * carries the listing's file id, so a worker opens an NTFS file of a disk image by its MFT entry
+ * and reads big ones straight from the image (hashing/image-jobs.ts).
  */
 export async function hashTree(evidence: string, path: string, opts: HashOptions, out: (line: string) => void, argv: string[]): Promise<{ files: number; errors: number }> {
   if (opts.password !== undefined) setArchiveOptions({ password: opts.password });
   const { HashPool } = await import('../hashing/index.js'); // not loaded for ls, cat
   const view = await EvidenceView.open(evidence);
+  // The listing needs the view; the workers open the evidence themselves. Closed as soon as the
+  // walk ends, so its caches (an E01's decoded chunks, MFT records) are not held while hashing.
+  let viewOpen = true;
+  const closeView = async (): Promise<void> => {
+    if (!viewOpen) return;
+    viewOpen = false;
+    await view.close();
+  };
   // Hashing is the only work here: use every core (the engine's default keeps one for itself).
   const pool = new HashPool({ workers: opts.workers ?? Math.max(1, availableParallelism()) });
   pool.warmUp();
@@ -142,12 +152,12 @@ export async function hashTree(evidence: string, path: string, opts: HashOptions
     const shown: string[] = [];
     const runs: Promise<HashResult[]>[] = [];
     const done = new Map<Promise<HashResult[]>, number>();
-    let batch: { ref: EvidenceRef; size: number }[] = [];
+    let batch: { ref: EvidenceRef; size: number; fileId?: string }[] = [];
     let walking = true;
     const report = (): void => opts.onProgress?.([...done.values()].reduce((a, b) => a + b, 0), walking ? 0 : shown.length, 0);
     const flush = (): void => {
       if (batch.length === 0) return;
-      const jobs = batch.map((f) => ({ ref: f.ref, algorithms: opts.algorithms, size: f.size }));
+      const jobs = batch.map((f) => ({ ...f, algorithms: opts.algorithms }));
       batch = [];
       let p: Promise<HashResult[]> | null = null;
       p = pool.hashAll(jobs, { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: (x) => (done.set(p!, x.jobsDone), report()) });
@@ -157,7 +167,7 @@ export async function hashTree(evidence: string, path: string, opts: HashOptions
     const add = (e: FileEntry): void => {
       const at = view.locate(e.path)!;
       shown.push(e.path);
-      batch.push({ ref: { evidenceId: 'E1', path: at.inner, chain: at.fs.layersFor(at.inner) }, size: e.size });
+      batch.push({ ref: { evidenceId: 'E1', path: at.inner, chain: at.fs.layersFor(at.inner) }, size: e.size, ...(e.id !== undefined ? { fileId: e.id } : {}) });
       if (batch.length >= STREAM_FILES) flush();
     };
     const start = await view.stat(path);
@@ -165,24 +175,33 @@ export async function hashTree(evidence: string, path: string, opts: HashOptions
     else if (!start || start.type === 'dir') for await (const e of walk(view, path, true)) if (e.type === 'file') add(e);
     flush();
     walking = false;
+    await closeView();
     out('%%%% HASHDEEP-1.0');
     out(`%%%% size,${opts.algorithms.join(',')},filename`);
     out(`## Invoked from: ${process.cwd()}`);
     out(`## $ 3cx-triage ${argv.join(' ')}`);
     out('##');
-    const results = (await Promise.all(runs)).flat();
+    // Printed batch by batch in listing order as the batches finish, each then let go. (A
+    // rejection, a cancel, surfaces from the first batch awaited; the others' are expected.)
+    for (const p of runs) p.catch(() => {});
     let errors = 0;
-    results.forEach((r, i) => {
-      if (r.error) {
-        errors++;
-        process.stderr.write(`3cx-triage: ${shown[i]}: ${r.error}\n`);
-        return;
+    let i = 0;
+    for (let k = 0; k < runs.length; k++) {
+      const results = await runs[k]!;
+      runs[k] = Promise.resolve([]);
+      for (const r of results) {
+        const name = shown[i++]!;
+        if (r.error) {
+          errors++;
+          process.stderr.write(`3cx-triage: ${name}: ${r.error}\n`);
+          continue;
+        }
+        out([r.size, ...opts.algorithms.map((a) => r[a] ?? ''), printable(name)].join(','));
       }
-      out([r.size, ...opts.algorithms.map((a) => r[a] ?? ''), printable(shown[i]!)].join(','));
-    });
+    }
     return { files: shown.length, errors };
   } finally {
     await pool.close();
-    await view.close();
+    await closeView();
   }
 }

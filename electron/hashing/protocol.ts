@@ -12,6 +12,8 @@ export interface TaskJob {
   index: number;
   ref: EvidenceRef;
   algorithms: HashAlgorithm[];
+  /** HashJob.fileId, passed on. */
+  fileId?: string;
 }
 
 export type ToWorker =

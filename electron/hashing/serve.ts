@@ -4,8 +4,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { setArchiveOptions } from '../evidence/archive-options.js';
-import { openRef } from '../evidence/resolve.js';
 import { breathe, describeError, hashReader, type Digests } from './digest.js';
+import { openJob } from './image-jobs.js';
 import { REPORT_INTERVAL_MS, type FromWorker, type IndexedDigests, type TaskJob, type ToWorker } from './protocol.js';
 
 /**
@@ -70,7 +70,7 @@ async function runTask(port: MessagePort, taskId: number, jobs: TaskJob[], prefi
 async function hashOne(job: TaskJob, prefixSha1: boolean, signal: AbortSignal, onBytes: (n: number) => void): Promise<Digests> {
   let reader;
   try {
-    reader = await openRef(job.ref);
+    reader = await openJob(job.ref, job.fileId);
   } catch (err) {
     signal.throwIfAborted();
     return { size: 0, error: `cannot open: ${describeError(err)}` };

@@ -22,6 +22,12 @@ export interface HashJob {
    * give progress a byte total; the worker hashes whatever the file really holds.
    */
   size?: number;
+  /**
+   * The file system's id for the file from the same listing (NTFS: `entry-sequence`), when the
+   * caller has it: a worker then opens the file by that id instead of walking its path again.
+   * Checked before use (a stale id falls back to the path).
+   */
+  fileId?: string;
 }
 
 export interface HashResult {

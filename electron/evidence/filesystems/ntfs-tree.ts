@@ -14,6 +14,9 @@ import {
 import type { Child } from './ntfs-child.js';
 import type { NtfsFilesystem } from './ntfs.js';
 
+/** Entries listed record by record below the root before the walk tabulates $MFT instead. */
+const TABLE_AFTER = 256;
+
 /**
  * A directory's entries, then each subdirectory's subtree in name order. A subdirectory is the
  * first child with that exact name, as `readdir(path)` resolves it; a name that does not survive
@@ -22,7 +25,12 @@ import type { NtfsFilesystem } from './ntfs.js';
 export async function* walkTree(fs: NtfsFilesystem, path: string, prefix: string): AsyncGenerator<FileEntry[]> {
   const hit = await fs.resolve(path, false);
   if (!hit) throw Object.assign(new Error(`no such directory: ${path}`), { code: 'ENOENT' });
-  const table = hit.child.ref.entry === ROOT_ENTRY && !hit.child.orphanDir ? await fs.mftTable() : null;
+  // From the root the whole volume is listed: tabulate $MFT at once. Below it, a subtree may hold
+  // a handful of files (not worth a pass over every record) or most of the volume (`hash /vol1/data`:
+  // record-by-record facts then cost seconds and hundreds of MB): switch to the table once the
+  // subtree has proved big. Entries are the same either way (fastEntry mirrors entryFor).
+  let table = hit.child.ref.entry === ROOT_ENTRY && !hit.child.orphanDir ? await fs.mftTable() : null;
+  let untabled = hit.child.orphanDir ? -Infinity : 0;
   // `entry`: the directory's MFT entry, listed from its index; null: listed through readdir.
   const stack: { path: string; entry: number | null }[] = [{ path: hit.path, entry: hit.child.ref.entry }];
   while (stack.length) {
@@ -30,7 +38,9 @@ export async function* walkTree(fs: NtfsFilesystem, path: string, prefix: string
     let kids: IndexName[] | null = null;
     let out: FileEntry[];
     if (entry !== null) {
+      if (!table && untabled > TABLE_AFTER) table = await fs.mftTable();
       kids = await liveNames(fs, entry, table); // each directory once: not worth caching
+      if (!table) untabled += kids.length;
       out = new Array<FileEntry>(kids.length);
       const base = prefix + (dir === '/' ? '/' : `${dir}/`);
       for (let i = 0; i < kids.length; i++) {

@@ -1,0 +1,123 @@
+/**
+ * Media bytes of an EWF image handed out chunk by chunk as views, for hashing long runs of the
+ * disk. The media reader (BlockReader) answers a 1 MiB read by decoding the chunks into one fresh
+ * buffer and copying them into another; for 3 GB that is two allocations and two copies per
+ * megabyte and most of a worker's garbage collection. Here each chunk's stored bytes come from one
+ * large read of its segment file, a chunk is inflated into its own buffer, and the chunk a disk's
+ * empty space is made of (the same few dozen compressed bytes thousands of times) is inflated once
+ * and handed out again: no copy at all.
+ *
+ * The bytes are the media reader's exactly: a chunk that is not plainly readable (in no table,
+ * outside its segment file, not inflating to its full size, stored short) is read through the
+ * media reader itself, which reads it as zeros and records the issue as it always does.
+ */
+import { inflateSync } from 'node:zlib';
+import { ParseError } from '../common/issues.js';
+import type { ChunkSource } from '../formats/ewf/index.js';
+import { locateChunk } from '../formats/ewf/chunks.js';
+import type { Reader } from '../io/reader.js';
+
+/** Stored bytes read from a segment file at once. */
+const SPAN_BYTES = 4 * 1024 * 1024;
+/** Compressed chunks at most this long are remembered by their bytes (only very repetitive chunks are that small). */
+const MEMO_MAX_INPUT = 1024;
+const MEMO_MAX_ENTRIES = 64;
+
+interface Located { index: number; segment: number; start: number; length: number; compressed: boolean }
+
+export class EwfChunkViews {
+  private readonly memo = new Map<string, Uint8Array>();
+
+  /** `media`: the image's own media reader (the fallback for chunks not plainly readable). */
+  constructor(private readonly src: ChunkSource, private readonly media: Reader) {}
+
+  /**
+   * Media bytes [start, end) in order, as views that stay valid (they are never reused), or
+   * nothing when the range is not inside the media (the caller then reads the ordinary way).
+   */
+  async *range(start: number, end: number): AsyncGenerator<Uint8Array> {
+    const { chunkSize: cs, mediaSize } = this.src;
+    if (!(start >= 0 && start <= end && end <= mediaSize && end <= this.media.size)) throw new RangeError(`media range ${start}-${end} outside ${mediaSize} bytes`);
+    let index = Math.floor(start / cs);
+    const last = Math.ceil(end / cs); // exclusive
+    while (index < last) {
+      const batch = this.plan(index, last);
+      const span = batch.located.length > 0 ? await this.readSpan(batch.located) : null;
+      for (let k = index; k < batch.next; k++) {
+        const want = Math.min(cs, mediaSize - k * cs);
+        const chunk = (span && this.decode(span, batch.located, k, want)) ?? (await this.media.read(k * cs, want));
+        const from = k === index && start > k * cs ? start - k * cs : 0;
+        const to = Math.min(chunk.length, end - k * cs);
+        if (to > from) yield from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
+      }
+      index = batch.next;
+    }
+  }
+
+  /** Chunks from `first` whose stored bytes lie in one segment, ascending, within SPAN_BYTES. */
+  private plan(first: number, last: number): { located: Located[]; next: number } {
+    const { chunkSize: cs } = this.src;
+    const located: Located[] = [];
+    let k = first;
+    for (; k < last; k++) {
+      let loc: ReturnType<typeof locateChunk>;
+      try {
+        loc = locateChunk(this.src, k);
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err;
+        if (located.length === 0) continue; // the media reader gives this one (zeros and an issue)
+        break;
+      }
+      const length = Math.min(loc.end - loc.start, loc.compressed ? cs * 2 + 1024 : cs + 4);
+      const head = located[0];
+      const prev = located[located.length - 1];
+      if (head && (loc.segment !== head.segment || loc.start < prev!.start + prev!.length || loc.start + length - head.start > SPAN_BYTES)) break;
+      located.push({ index: k, segment: loc.segment, start: loc.start, length, compressed: loc.compressed });
+      if (located.length * cs >= SPAN_BYTES) {
+        k++;
+        break;
+      }
+    }
+    return { located, next: Math.max(k, first + 1) };
+  }
+
+  private async readSpan(located: Located[]): Promise<{ bytes: Uint8Array; base: number }> {
+    const head = located[0]!;
+    const tail = located[located.length - 1]!;
+    const seg = this.src.segments[head.segment]!;
+    try {
+      return { bytes: await seg.file.read(head.start, tail.start + tail.length - head.start), base: head.start };
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      return { bytes: new Uint8Array(0), base: head.start }; // every chunk then goes to the media reader
+    }
+  }
+
+  /** Chunk `index`'s media bytes from the span, or null when the media reader must give them. */
+  private decode(span: { bytes: Uint8Array; base: number }, located: Located[], index: number, want: number): Uint8Array | null {
+    const at = index - located[0]!.index;
+    const loc = located[at];
+    if (!loc || loc.index !== index) return null;
+    const from = loc.start - span.base;
+    if (from + loc.length > span.bytes.length) return null; // short read: the file shrank
+    const raw = span.bytes.subarray(from, from + loc.length);
+    if (!loc.compressed) return raw.length >= want ? raw.subarray(0, want) : null;
+    const key = raw.length <= MEMO_MAX_INPUT ? Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1') : null;
+    let out = key === null ? undefined : this.memo.get(key);
+    if (!out) {
+      try {
+        out = inflateSync(raw, { maxOutputLength: this.src.chunkSize });
+      } catch {
+        return null;
+      }
+      if (key !== null) this.remember(key, out);
+    }
+    if (out.length < want) return null;
+    return out.length === want ? out : out.subarray(0, want);
+  }
+
+  private remember(key: string, value: Uint8Array): void {
+    if (this.memo.size >= MEMO_MAX_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
+    this.memo.set(key, value);
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * How a hash worker opens a job. A file on an NTFS volume of a disk image whose listing gave its
+ * MFT entry (`fileId`, `entry-sequence`) is opened by that entry on a volume this worker keeps
+ * open: no path walk from the root through directory indexes for each of 50,000 files, and no
+ * per-file wrapper layers. Anything else (another file system, a shadow copy, a KAPE subdir, an
+ * archive, a folder, an entry that no longer matches) goes through openRef as before, so a
+ * digest never depends on which way the file was opened.
+ *
+ * The worker's own EWF reader keeps a small chunk cache: files are hashed front to back in large
+ * reads, so 64 MiB of decoded chunks per worker (the scan's default) only cost memory here.
+ */
+import { basename } from 'node:path';
+import type { EvidenceRef } from '../common/evidence-ref.js';
+import type { Filesystem } from '../common/vfs.js';
+import { detectEvidence } from '../evidence/detect.js';
+import { openContainer } from '../evidence/containers/index.js';
+import { isFile, MAX_PARTS } from '../evidence/containers/siblings.js';
+import { NtfsFilesystem } from '../evidence/filesystems/ntfs.js';
+import { reopenFilesystem } from '../evidence/loaders/volume-fs.js';
+import { openRef } from '../evidence/resolve.js';
+import { openEwf, segmentFileName } from '../formats/ewf/index.js';
+import { BufferReader } from '../io/buffer-reader.js';
+import { FileReader, openReadOnly } from '../io/file-reader.js';
+import type { Reader } from '../io/reader.js';
+import { SliceReader } from '../io/slice-reader.js';
+import type { SequentialReader } from './digest.js';
+import { EwfChunkViews } from './ewf-views.js';
+import { rawPieces, zeros } from './raw-pieces.js';
+import { streamPieces, type Piece } from './stream-pieces.js';
+
+/** Decoded EWF chunks a worker keeps (see above). */
+export const WORKER_EWF_CACHE_BYTES = 8 * 1024 * 1024;
+/** Images a worker keeps open at once (a hash run names one; a fleet scan may alternate two). */
+const MAX_IMAGES = 2;
+/** Files at least this large on an EWF image are read chunk by chunk (ewf-views.ts); smaller ones share the chunk cache. */
+export const VIEWS_MIN_BYTES = 1024 * 1024;
+/** Container kinds openContainer reads (a DMG goes through openRef's loader). */
+const LEAN_KINDS = new Set(['raw', 'e01', 'vhd', 'vhdx', 'vmdk', 'qcow2']);
+
+/** `views`: an E01's chunks (ewf-views.ts); `fd`: a raw image's own descriptor (raw-pieces.ts). */
+interface Image { disk: Reader; views: EwfChunkViews | null; fd: number | null; close: () => Promise<void>; volumes: Map<string, Promise<Filesystem>>; users: number }
+
+const images = new Map<string, Promise<Image | null>>();
+
+/** The job's Reader: by MFT entry when the ref and `fileId` allow it, else through openRef. */
+export async function openJob(ref: EvidenceRef, fileId: string | undefined): Promise<Reader> {
+  const entry = fileId !== undefined ? parseFileId(fileId) : null;
+  if (entry && isPlainNtfsImageRef(ref)) {
+    // Whatever goes wrong this way (an image that does not open), openRef reports it as always.
+    const r = await openByEntry(ref, entry).catch(() => null);
+    if (r) return r;
+  }
+  return openRef(ref);
+}
+
+/** `entry-sequence` as NTFS listings give it; anything else is not an id this path understands. */
+export function parseFileId(id: string): { entry: number; sequence: number } | null {
+  const m = /^(\d{1,15})-(\d{1,5})$/.exec(id);
+  if (!m) return null;
+  const entry = Number(m[1]);
+  const sequence = Number(m[2]);
+  return Number.isSafeInteger(entry) && sequence <= 0xffff ? { entry, sequence } : null;
+}
+
+/** image › container › partition › ntfs, nothing after (no shadow copy, no subdir). */
+function isPlainNtfsImageRef(ref: EvidenceRef): boolean {
+  const c = ref.chain;
+  return c.length === 4 && c[0]!.kind === 'image' && LEAN_KINDS.has(c[1]!.kind) && c[3]!.kind === 'ntfs' && c.every((l) => l.kind !== 'vss' && l.kind !== 'subdir');
+}
+
+/**
+ * The unnamed $DATA of MFT entry `entry`, or null (caller falls back to the path) when the
+ * record is not that live file any more: another sequence, freed, or a directory.
+ */
+async function openByEntry(ref: EvidenceRef, id: { entry: number; sequence: number }): Promise<Reader | null> {
+  const imagePath = ref.chain[0]!.locator;
+  const img = await image(imagePath);
+  if (!img) return null;
+  img.users++;
+  let handed = false;
+  try {
+    const fs = await volumeFs(img, ref);
+    if (!(fs instanceof NtfsFilesystem)) return null;
+    const f = await fs.volume.file(id.entry);
+    if (!f.inUse || f.isDir || f.sequence !== id.sequence) return null;
+    const s = f.data.find((d) => d.name === '');
+    const inner = s ? fs.volume.streamReader(s, ref.path) : new BufferReader(new Uint8Array(0));
+    let pieces: Piece[] | null = null;
+    if (s?.layout && !s.resident && (img.fd !== null || (img.views && s.layout.dataSize >= VIEWS_MIN_BYTES))) {
+      const at = ref.chain[2]!.offset ?? 0;
+      pieces = streamPieces(s.layout, at, img.disk.size - at);
+    }
+    const { views, fd } = img;
+    const chunks = !pieces ? null : fd !== null ? () => rawPieces(fd, pieces) : views ? () => viewPieces(pieces, views) : null;
+    handed = true;
+    return released(inner, img, chunks);
+  } catch {
+    return null; // the ordinary path gives the error (or the bytes) as always
+  } finally {
+    if (!handed) img.users--;
+  }
+}
+
+/**
+ * The stream's Reader, released from the image on close; with `chunks`, also a SequentialReader
+ * whose chunks hashReader takes as they come.
+ */
+function released(inner: Reader, img: Image, chunks: (() => AsyncIterable<Uint8Array>) | null): Reader | SequentialReader {
+  let closed = false;
+  return {
+    ...(chunks ? { sequentialChunks: chunks } : {}),
+    size: inner.size,
+    read: (o, l) => inner.read(o, l),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      img.users--;
+      await inner.close();
+    },
+  };
+}
+
+async function* viewPieces(pieces: readonly Piece[], views: EwfChunkViews): AsyncGenerator<Uint8Array> {
+  for (const p of pieces) {
+    if (p.disk !== null) yield* views.range(p.disk, p.disk + p.length);
+    else yield* zeros(p.length);
+  }
+}
+
+function volumeFs(img: Image, ref: EvidenceRef): Promise<Filesystem> {
+  const vol = ref.chain[2]!;
+  const offset = vol.offset ?? 0;
+  const key = `${offset}|${ref.chain[3]!.locator}`;
+  let p = img.volumes.get(key);
+  if (!p) {
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > img.disk.size) return Promise.reject(new Error(`volume offset ${offset} outside the disk`));
+    p = reopenFilesystem(new SliceReader(img.disk, offset, img.disk.size - offset), [...ref.chain]);
+    img.volumes.set(key, p);
+    p.catch(() => img.volumes.delete(key));
+  }
+  return p;
+}
+
+/** The worker's open image (null when its kind is not one this path opens); least recent closed first. */
+function image(path: string): Promise<Image | null> {
+  let p = images.get(path);
+  if (p) {
+    images.delete(path);
+    images.set(path, p);
+    return p;
+  }
+  p = openImage(path);
+  images.set(path, p);
+  p.then((img) => { if (!img) images.delete(path); }, () => images.delete(path));
+  void evict();
+  return p;
+}
+
+async function evict(): Promise<void> {
+  for (const [k, p] of images) {
+    if (images.size <= MAX_IMAGES) return;
+    const img = await p.catch(() => null);
+    if (img && img.users > 0) continue;
+    images.delete(k);
+    await img?.close().catch(() => {});
+  }
+}
+
+async function openImage(path: string): Promise<Image | null> {
+  const kind = (await detectEvidence(path)).kind;
+  if (!LEAN_KINDS.has(kind)) return null;
+  if (kind !== 'e01') {
+    const c = await openContainer(path);
+    if (c.kind !== 'raw') return { disk: c.reader, views: null, fd: null, close: () => c.close(), volumes: new Map(), users: 0 };
+    // The raw image's own descriptor for rawPieces (the container's is private to its reader).
+    const own = await openReadOnly(path).catch(async (err: unknown) => {
+      await c.close();
+      throw err;
+    });
+    return { disk: c.reader, views: null, fd: own.handle.fd, close: async () => { await own.handle.close(); await c.close(); }, volumes: new Map(), users: 0 };
+  }
+  // The segment set exactly as containers/index.ts finds it, with the worker's smaller cache.
+  const segments: { name: string; reader: FileReader }[] = [];
+  const closeAll = () => Promise.allSettled(segments.map((s) => s.reader.close())).then(() => {});
+  try {
+    for (let n = 1; n <= MAX_PARTS; n++) {
+      const p = n === 1 ? path : segmentFileName(path, n);
+      if (!p || !(await isFile(p))) break;
+      segments.push({ name: basename(p), reader: await FileReader.open(p) });
+    }
+    const img = await openEwf(segments, { cacheBytes: WORKER_EWF_CACHE_BYTES });
+    return { disk: img.reader, views: new EwfChunkViews(img.chunks, img.reader), fd: null, close: async () => { await img.reader.close(); await closeAll(); }, volumes: new Map(), users: 0 };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
