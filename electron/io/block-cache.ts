@@ -1,4 +1,5 @@
 import { ParseError } from '../common/issues.js';
+import { readDirect } from './direct-read.js';
 import { clampRange, type Reader } from './reader.js';
 
 /** A located, recovered problem met while decoding a container (bad chunk, missing parent...). */
@@ -25,6 +26,13 @@ export type BlockLoader = (blockIndex: number) => Promise<Uint8Array>;
  * (a damaged or unlisted one, so its problem is reported exactly as a single read reports it).
  */
 export type RunLoader = (first: number, count: number) => Promise<(Uint8Array | null)[]>;
+
+/**
+ * Decodes `count` consecutive blocks from `first` straight into `dst` (block k at k × blockSize)
+ * for a large read, past the cache. Returns one flag per block: 0 leaves that block (damaged,
+ * unlisted) to the single-block loader, which then reads and reports it as a lone read would.
+ */
+export type RunInto = (first: number, count: number, dst: Uint8Array) => Promise<Uint8Array>;
 
 /**
  * LRU cache of decoded fixed-size blocks, bounded in bytes. Two readers asking for the same block
@@ -125,6 +133,8 @@ export class BlockReader implements Reader {
   private readonly badBlocks = new Set<number>();
   private readonly single: (i: number) => Promise<Uint8Array>;
   private readonly runLoader: RunLoader | null;
+  private readonly runInto: RunInto | null;
+  private readonly directBytes: number;
   private readonly maxRun: number;
 
   constructor(
@@ -133,13 +143,16 @@ export class BlockReader implements Reader {
     loader: BlockLoader,
     readonly issues: ReadIssue[] = [],
     private readonly onClose: () => Promise<void> = async () => {},
-    opts: { cacheBytes?: number; file?: string | null; runLoader?: RunLoader; maxRunBytes?: number } = {},
+    /** `runInto`: reads of at least `directBytes` (1 MiB) decode their whole blocks straight into the result. */
+    opts: { cacheBytes?: number; file?: string | null; runLoader?: RunLoader; maxRunBytes?: number; runInto?: RunInto; directBytes?: number } = {},
   ) {
     if (!Number.isSafeInteger(size) || size < 0 || !Number.isSafeInteger(blockSize) || blockSize <= 0) {
       throw new ParseError('out-of-bounds', { what: 'block reader geometry' }, `bad block reader geometry size=${size} block=${blockSize}`);
     }
     const file = opts.file ?? null;
     this.runLoader = opts.runLoader ?? null;
+    this.runInto = opts.runInto ?? null;
+    this.directBytes = opts.directBytes ?? 1024 * 1024;
     this.maxRun = Math.max(2, Math.floor((opts.maxRunBytes ?? 4 * 1024 * 1024) / blockSize));
     this.single = async (i) => {
       const want = Math.min(this.blockSize, this.size - i * this.blockSize);
@@ -174,6 +187,12 @@ export class BlockReader implements Reader {
       const b = await this.cache.get(first);
       const at = r.start - first * this.blockSize;
       return b.subarray(at, at + r.length);
+    }
+    // A large read (a 4 MiB window of $MFT, a file being hashed) is mostly read once: its whole
+    // blocks are decoded into the result and not cached, so a sequential pass neither copies each
+    // block twice nor evicts the blocks that scattered reads keep coming back to.
+    if (this.runInto && r.length >= this.directBytes) {
+      return readDirect({ cache: this.cache, size: this.size, blockSize: this.blockSize, maxRun: this.maxRun }, r.start, r.length, this.runInto);
     }
     if (this.runLoader) this.loadRuns(first, last, this.runLoader);
     // Ask for every block at once: async decoders (zlib on the libuv pool) then run in parallel.

@@ -2,6 +2,8 @@
 /**
  * `node out/test/bench/ewf-verify-run.js IMAGE.E01 [workers]`: opens the image and verifies it
  * (what `scan --verify` does before scanning), prints the verification, exits 1 unless it matched.
+ * Verification runs on verify worker threads that read and inflate into a shared ring while this
+ * thread hashes (evidence/containers/verify-ring.ts); they are gone when it returns.
  */
 import { openContainer } from '../../electron/evidence/containers/index.js';
 import { verifyEwf } from '../../electron/evidence/containers/verify.js';
@@ -20,7 +22,7 @@ if (workers === undefined) {
   v = c.verification;
   await c.close();
 } else {
-  // A chosen thread count (single-segment images only): for comparing 0, 1, 2 inflate threads.
+  // A chosen thread count (single-segment images only): for comparing 0, 1, 2 verify threads.
   const f = await FileReader.open(path);
   v = await verifyEwf(await openEwf([{ name: basename(path), reader: f }]), { workers: Number(workers) });
   await f.close();

@@ -1,17 +1,23 @@
 import { availableParallelism } from 'node:os';
 import { pushIssue } from '../../io/block-cache.js';
 import { digestEwfMedia, inThreadDecoder, type EwfImage, type EwfMediaDigest } from '../../formats/ewf/index.js';
+import { FileReader } from '../../io/file-reader.js';
 import { InflatePool } from './inflate-pool.js';
+import { digestEwfRing } from './verify-ring.js';
 
 export interface EwfVerifyOptions {
   signal?: AbortSignal;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
   /**
-   * Inflate threads; 0 decodes on this thread. Default: one per core but the one hashing, at most
-   * two: inflating costs about what MD5 does, so two threads already outpace the hashing thread.
+   * Verify threads; 0 decodes on this thread. Default: one per core but the one hashing, at most
+   * two: inflating costs less than MD5 does, so one thread keeps up with the hashing thread
+   * unless the data compresses badly.
    */
   workers?: number;
 }
+
+/** Above this chunk size the ring's slots (one chunk at least, a few of them) would cost too much memory. */
+const RING_MAX_CHUNK = 4 * 1024 * 1024;
 
 /** Below this the worker threads cost more to start than they save. */
 const IN_THREAD_MEDIA_BYTES = 16 * 1024 * 1024;
@@ -24,14 +30,17 @@ const IN_THREAD_MEDIA_BYTES = 16 * 1024 * 1024;
  */
 export async function verifyEwf(img: EwfImage, opts: EwfVerifyOptions): Promise<{ algorithm: string; expected: string; actual: string; ok: boolean }> {
   const threads = opts.workers ?? Math.max(1, Math.min(2, availableParallelism() - 1));
-  const decoder = threads > 0 && img.mediaSize >= IN_THREAD_MEDIA_BYTES ? new InflatePool(threads) : inThreadDecoder();
-  const d = await digestEwfMedia(img.chunks, {
-    sha1: img.storedSha1 !== null,
-    decoder,
-    depth: threads * 2 + 1,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-  });
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  const progress = opts.onProgress ? { onProgress: opts.onProgress } : {};
+  const sha1 = img.storedSha1 !== null;
+  const files = img.chunks.segments.map((s) => s.file);
+  const paths = files.every((f) => f instanceof FileReader) ? (files as FileReader[]).map((f) => f.path) : null;
+  const large = threads > 0 && img.mediaSize >= IN_THREAD_MEDIA_BYTES;
+  // Segment files on disk: workers read and inflate them into a shared ring, this thread only hashes.
+  // Other readers (images held in memory, in tests) go through the inflate pool: this thread reads.
+  const d = large && paths && img.chunkSize <= RING_MAX_CHUNK
+    ? await digestEwfRing(img.chunks, { paths, threads, sha1, ...signal, ...progress })
+    : await digestEwfMedia(img.chunks, { sha1, decoder: large ? new InflatePool(threads) : inThreadDecoder(), depth: threads * 2 + 1, ...signal, ...progress });
   const unread = d.unreadableChunks > 0 ? couldNotRead(img, d) : null;
   if (unread) {
     img.info['verification'] = unread;

@@ -5,6 +5,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { adler32 } from './checksums.js';
+import { inflateOptions } from './chunks.js';
 import { DESC_WORDS, FLAG_COMPRESSED, FLAG_MISSING } from './verify-plan.js';
 
 /** Compressed chunks at most this long are remembered: only very repetitive chunks are that small. */
@@ -50,8 +51,14 @@ export interface DecodeResult {
 /**
  * Decodes every chunk of `desc` from `span` into `out` (chunk k at k × chunkSize; `out` holds the
  * sum of the wanted lengths). Each chunk's checks are the ones readChunk applies when reading.
+ * `inflater`, when given, inflates instead of inflateSync and `memo` (one reused zlib stream).
  */
-export function decodeBatch(span: Uint8Array, desc: Int32Array, chunkSize: number, out: Uint8Array, memo: InflateMemo | null): DecodeResult {
+/** Inflates one chunk's stream into `dst` (exactly dst.length bytes wanted); returns why not, or null. */
+export interface ChunkInflating {
+  inflateInto(raw: Uint8Array, dst: Uint8Array): string | null;
+}
+
+export function decodeBatch(span: Uint8Array, desc: Int32Array, chunkSize: number, out: Uint8Array, memo: InflateMemo | null, inflater?: ChunkInflating): DecodeResult {
   const bad: [number, string][] = [];
   const checksum: [number, string][] = [];
   const count = Math.floor(desc.length / DESC_WORDS);
@@ -73,7 +80,7 @@ export function decodeBatch(span: Uint8Array, desc: Int32Array, chunkSize: numbe
     // The planner keeps chunks inside the span; a short read (file shrank) leaves them partial.
     const raw = span.subarray(Math.min(rel, span.length), Math.min(rel + len, span.length));
     if (flags & FLAG_COMPRESSED) {
-      const problem = inflateInto(raw, chunkSize, dst, memo);
+      const problem = inflater ? inflater.inflateInto(raw, dst) : inflateInto(raw, chunkSize, dst, memo);
       if (problem) {
         dst.fill(0);
         bad.push([k, problem]);
@@ -101,7 +108,7 @@ function inflateInto(raw: Uint8Array, chunkSize: number, dst: Uint8Array, memo: 
   let inflated = key === null ? undefined : memo!.get(key);
   if (!inflated) {
     try {
-      inflated = inflateSync(raw, { maxOutputLength: chunkSize });
+      inflated = inflateSync(raw, inflateOptions(chunkSize));
     } catch (err) {
       return `zlib stream does not inflate (${(err as Error).message})`;
     }

@@ -8,8 +8,9 @@ import { ByteCursor } from '../../io/byte-cursor.js';
 import { BlockReader, pushIssue, WindowedReader, type ReadIssue } from '../../io/block-cache.js';
 import type { Reader } from '../../io/reader.js';
 import { parseTable, readChunk, type ChunkGroup, type ChunkSource } from './chunks.js';
+import { ChunkInflater } from './chunk-inflater.js';
 import { InflateMemo } from './decode-batch.js';
-import { readChunkRun } from './read-run.js';
+import { readChunkRun, readChunkRunInto } from './read-run.js';
 import { parseDigest, parseError2, parseHash, parseHeaderText, parseVolume, type EwfVolume } from './metadata.js';
 import { walkSegment, type Section } from './sections.js';
 
@@ -43,6 +44,8 @@ export interface EwfImage {
 const MAX_CHUNKS = 1 << 27;
 const MAX_SECTION_READ = 16 * 1024 * 1024;
 const MAX_ERROR2_ENTRIES = 100_000;
+/** Reads this long decode straight into their result, past the chunk cache (block-cache.ts). */
+const DIRECT_READ_BYTES = 1024 * 1024;
 
 /** Opens an EWF set. `segments` are in order (E01, E02, ...); the returned reader owns none of them. */
 export async function openEwf(segments: readonly EwfSegmentFile[], opts: { cacheBytes?: number; issues?: ReadIssue[] } = {}): Promise<EwfImage> {
@@ -155,8 +158,15 @@ export async function openEwf(segments: readonly EwfSegmentFile[], opts: { cache
   };
   const src: ChunkSource = { segments: segs, groups, chunkSize, mediaSize, note };
   const memo = new InflateMemo();
-  const reader = new BlockReader(mediaSize, chunkSize, (i) => readChunk(src, i, (message) => note(i, message)),
-    issues, async () => {}, { cacheBytes: opts.cacheBytes ?? 64 * 1024 * 1024, runLoader: (first, count) => readChunkRun(src, first, count, memo) });
+  // One zlib stream for every chunk this thread inflates: a new one per 32 KiB chunk (inflateSync)
+  // costs about as much as the inflating, and its garbage as much again.
+  const inflater = new ChunkInflater(chunkSize);
+  const reader = new BlockReader(mediaSize, chunkSize, (i) => readChunk(src, i, (message) => note(i, message), inflater), issues, async () => inflater.close(), {
+    cacheBytes: opts.cacheBytes ?? 64 * 1024 * 1024,
+    runLoader: (first, count) => readChunkRun(src, first, count, memo, inflater),
+    runInto: (first, count, dst) => readChunkRunInto(src, first, count, dst, memo, inflater),
+    directBytes: DIRECT_READ_BYTES,
+  });
   return { reader, mediaSize, chunkSize, volume, storedMd5, storedSha1, info, issues, chunks: src };
 }
 

@@ -7,6 +7,11 @@ import { createHash } from 'node:crypto';
 import type { ChunkSource } from './chunks.js';
 import { decodeBatch, InflateMemo, type DecodeResult } from './decode-batch.js';
 import { DESC_WORDS, planBatches, type Batch } from './verify-plan.js';
+import { addRun } from './verify-slot.js';
+
+// The ring verifier's parts (evidence/containers/verify-ring.ts and its worker) come through here.
+export { ChunkInflater } from './chunk-inflater.js';
+export { accountReport, decodeSpan, emptyReport, layoutOf, planSlot, plannerOf, TAG_SPACE, type ChunkLayout, type SlotReport, type SlotTarget } from './verify-slot.js';
 
 /**
  * Decodes one batch. It may take ownership of `span` and `out` (transfer them to a thread) and
@@ -40,7 +45,7 @@ export interface EwfMediaDigest {
   /** Media bytes hashed: short of the media size when the tail no table lists was skipped. */
   bytes: number;
   unreadableChunks: number;
-  /** At most MAX_RUNS runs; `unreadableChunks` counts them all. */
+  /** At most 1000 runs (MAX_RUNS); `unreadableChunks` counts them all. */
   unreadable: UnreadableRun[];
   checksumMismatches: number;
 }
@@ -53,8 +58,6 @@ export interface DigestOptions {
   signal?: AbortSignal;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
-
-const MAX_RUNS = 1000;
 
 interface Decoded {
   batch: Batch;
@@ -172,12 +175,4 @@ function account(src: ChunkSource, d: Decoded, digest: EwfMediaDigest): void {
     digest.checksumMismatches++;
     src.note(b.firstChunk + k, `${where(k)}: ${why}`);
   }
-}
-
-/** Extends the last run when `first` continues it, else starts a run (up to MAX_RUNS). */
-function addRun(digest: EwfMediaDigest, first: number, count: number, reason: string, file: string | null): void {
-  digest.unreadableChunks += count;
-  const last = digest.unreadable.at(-1);
-  if (last && last.firstChunk + last.count === first) last.count += count;
-  else if (digest.unreadable.length < MAX_RUNS) digest.unreadable.push({ firstChunk: first, count, reason, file });
 }
