@@ -9,18 +9,16 @@
  * The worker's own EWF reader keeps a small chunk cache: files are hashed front to back in large
  * reads, so 64 MiB of decoded chunks per worker (the scan's default) only cost memory here.
  */
-import { basename } from 'node:path';
 import type { EvidenceRef } from '../common/evidence-ref.js';
 import type { Filesystem } from '../common/vfs.js';
 import { detectEvidence } from '../evidence/detect.js';
-import { openContainer } from '../evidence/containers/index.js';
-import { isFile, MAX_PARTS } from '../evidence/containers/siblings.js';
+import { openContainer, openEwfSegments } from '../evidence/containers/index.js';
 import { NtfsFilesystem } from '../evidence/filesystems/ntfs.js';
 import { reopenFilesystem } from '../evidence/loaders/volume-fs.js';
 import { openRef } from '../evidence/resolve.js';
-import { openEwf, segmentFileName } from '../formats/ewf/index.js';
+import { openEwf } from '../formats/ewf/index.js';
 import { BufferReader } from '../io/buffer-reader.js';
-import { FileReader, openReadOnly } from '../io/file-reader.js';
+import { openReadOnly } from '../io/file-reader.js';
 import type { Reader } from '../io/reader.js';
 import { SliceReader } from '../io/slice-reader.js';
 import type { SequentialReader } from './digest.js';
@@ -180,14 +178,8 @@ async function openImage(path: string): Promise<Image | null> {
     return { disk: c.reader, views: null, fd: own.handle.fd, close: async () => { await own.handle.close(); await c.close(); }, volumes: new Map(), users: 0 };
   }
   // The segment set exactly as containers/index.ts finds it, with the worker's smaller cache.
-  const segments: { name: string; reader: FileReader }[] = [];
-  const closeAll = () => Promise.allSettled(segments.map((s) => s.reader.close())).then(() => {});
+  const { segments, closeAll } = await openEwfSegments(path);
   try {
-    for (let n = 1; n <= MAX_PARTS; n++) {
-      const p = n === 1 ? path : segmentFileName(path, n);
-      if (!p || !(await isFile(p))) break;
-      segments.push({ name: basename(p), reader: await FileReader.open(p) });
-    }
     const img = await openEwf(segments, { cacheBytes: WORKER_EWF_CACHE_BYTES });
     return { disk: img.reader, views: new EwfChunkViews(img.chunks, img.reader), fd: null, close: async () => { await img.reader.close(); await closeAll(); }, volumes: new Map(), users: 0 };
   } catch (err) {

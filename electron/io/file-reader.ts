@@ -1,4 +1,4 @@
-import { constants, readSync } from 'node:fs';
+import { constants, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { noteRead } from './read-stats.js';
 import { clampRange, type Reader } from './reader.js';
@@ -68,4 +68,19 @@ export async function openReadOnly(path: string): Promise<{ handle: FileHandle; 
     }
   }
   return { handle: await open(path, constants.O_RDONLY), noAtime: false };
+}
+
+/**
+ * A read-only descriptor for synchronous reads (workers reading evidence with pread), O_NOATIME
+ * where the kernel allows it, as openReadOnly.
+ */
+export function openReadOnlySync(path: string): number {
+  if (NOATIME !== 0) {
+    try {
+      return openSync(path, constants.O_RDONLY | NOATIME);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+    }
+  }
+  return openSync(path, constants.O_RDONLY);
 }

@@ -4,33 +4,20 @@
  * files, inflates them into the shared ring, and tells the hashing thread when each slot is full.
  * The hashing thread does nothing but hash; this thread does everything else.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChunkInflater, decodeSpan, emptyReport, planSlot, plannerOf, TAG_SPACE, type SlotTarget } from '../formats/ewf/verify.js';
+import { openReadOnlySync } from '../io/file-reader.js';
 import { availAt, CTRL_NEXT, CTRL_STOP, doneAt, lenAt, reportAt, type RingInit, type RingMessage } from '../evidence/containers/verify-ring-protocol.js';
 
 if (!parentPort) throw new Error('ewf-verify.worker.js must be started as a worker thread');
 const port = parentPort;
 const init = workerData as RingInit;
 const ctrl = new Int32Array(init.control);
-const NOATIME = (constants as Record<string, number>)['O_NOATIME'] ?? 0;
-
-/** Read-only, without touching the access time where the kernel allows it (as io/file-reader.ts). */
-function openEvidence(path: string): number {
-  if (NOATIME !== 0) {
-    try {
-      return openSync(path, constants.O_RDONLY | NOATIME);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
-    }
-  }
-  return openSync(path, constants.O_RDONLY);
-}
-
 const fds: number[] = [];
 try {
   for (const [i, path] of init.paths.entries()) {
-    fds.push(openEvidence(path));
+    fds.push(openReadOnlySync(path));
     const st = fstatSync(fds[i]!);
     // The file must still be the one the tables were read from (same size at least).
     if (!st.isFile() || st.size !== init.layout.segments[i]!.size) throw new Error(`${path} changed since it was opened (${st.size} bytes, was ${init.layout.segments[i]!.size})`);

@@ -136,7 +136,12 @@ function done(kind: ContainerKind, reader: Reader, info: Record<string, string |
   };
 }
 
-async function openEwfSet(path: string, opts: OpenContainerOptions, issues: ReadIssue[]): Promise<OpenedContainer> {
+/**
+ * The segment files of the EWF set `path` starts (E01, E02, … as segmentFileName names them, up to
+ * the first missing one), each opened read-only. `closeAll` closes what was opened; the caller
+ * calls it when it fails after this returns.
+ */
+export async function openEwfSegments(path: string): Promise<{ segments: { name: string; reader: FileReader }[]; closeAll: () => Promise<void> }> {
   const segments: { name: string; reader: FileReader }[] = [];
   const closeAll = () => Promise.allSettled(segments.map((s) => s.reader.close())).then(() => {});
   try {
@@ -145,6 +150,16 @@ async function openEwfSet(path: string, opts: OpenContainerOptions, issues: Read
       if (!p || !(await isFile(p))) break;
       segments.push({ name: basename(p), reader: await FileReader.open(p) });
     }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  return { segments, closeAll };
+}
+
+async function openEwfSet(path: string, opts: OpenContainerOptions, issues: ReadIssue[]): Promise<OpenedContainer> {
+  const { segments, closeAll } = await openEwfSegments(path);
+  try {
     const img = await openEwf(segments, { issues });
     img.info['segment file names'] = segments.length <= 8 ? segments.map((s) => s.name).join(', ') : `${segments[0]!.name} .. ${segments.at(-1)!.name}`;
     const out: OpenedContainer = {

@@ -11,9 +11,10 @@
  * Everything else (large or encrypted members, nested archives) keeps the general readers.
  * Only used off the main thread: a blocking read there would stall the UI and the engine.
  */
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { ParseError } from '../../common/issues.js';
+import { openReadOnlySync } from '../../io/file-reader.js';
 import { clampRange, type Reader } from '../../io/reader.js';
 
 /** Deflated members up to this size are inflated whole, in one call. */
@@ -21,19 +22,8 @@ export const DIRECT_INFLATE_MAX = 16 * 1024 * 1024;
 /** Inflated bytes one thread holds at once (lanes wait for each other beyond it). */
 const MEMORY_BUDGET = 48 * 1024 * 1024;
 
-const NOATIME = (constants as Record<string, number>)['O_NOATIME'] ?? 0;
-
 /** A read-only descriptor on the archive file (O_NOATIME where allowed), for synchronous reads. */
-export function openSyncFd(path: string): number {
-  if (NOATIME !== 0) {
-    try {
-      return openSync(path, constants.O_RDONLY | NOATIME);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
-    }
-  }
-  return openSync(path, constants.O_RDONLY);
-}
+export const openSyncFd = openReadOnlySync;
 
 export function closeSyncFd(fd: number): void {
   try {
