@@ -11,6 +11,12 @@ import type { BenchContext } from './section.js';
 export interface Cmd {
   name: string;
   argv: string[];
+  /**
+   * Files or folders read through just before each timed run, so every run starts from a warm
+   * page cache: this host reclaims idle cache within a minute (DAMON), and a cold 4 GiB image
+   * made one `hash` run 3.5× slower than the next — a measure of the disk, not of the tool.
+   */
+  warm?: string[];
 }
 
 export interface Measured {
@@ -33,6 +39,7 @@ export const BENCH_ENV: NodeJS.ProcessEnv = (() => {
 })();
 
 function once(c: Cmd): Measured {
+  if (c.warm?.length) spawnSync('sh', ['-c', 'find "$@" -type f -exec cat {} + > /dev/null', 'sh', ...c.warm], { stdio: 'ignore' });
   const tf = join(tmpdir(), `3cx-bench-time-${process.pid}.txt`);
   const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', tf, ...c.argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26, env: BENCH_ENV });
   if (r.status !== 0) throw new Error(`${c.name} exited ${r.status}: ${String(r.stderr).slice(0, 500)}`);
