@@ -49,7 +49,7 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 const MAX_STARTUP_FAILURES = 3;
 
 /** `attempts`: how often these jobs were already on a worker that died or hung. */
-interface Task { id: number; run: HashRun; indices: number[]; attempts: number }
+interface Task { id: number; run: HashRun; indices: number[]; attempts: number; bytes: number }
 
 interface Slot { worker: Worker; tasks: Map<number, Task>; lastHeard: number; ready: boolean; exitReason: string | null; exited: Promise<void> }
 
@@ -102,11 +102,27 @@ export class HashPool {
       const run: HashRun = new HashRun(jobs, opts.prefixSha1 === true, opts.onProgress, (r) => (done(), resolve(r)), (e) => (done(), reject(e)));
       run.watch(signal, () => this.cancelRun(run, abortError(signal!)));
       this.runs.add(run);
-      for (const t of planTasks(jobs, this.limits)) this.queue.push({ id: this.nextTaskId++, run, indices: t.indices, attempts: 0 });
+      for (const t of planTasks(jobs, this.limits)) this.enqueue({ id: this.nextTaskId++, run, indices: t.indices, attempts: 0, bytes: t.bytes });
       if (jobs.length === 0) return run.advance();
       run.emit(true);
       this.pump();
     });
+  }
+
+  /**
+   * Queue a task. A big file goes ahead of every queued task smaller than it, whichever run queued
+   * them: a walk that streams batches lists big files wherever they sit (`hash` of an image lists
+   * /data/fill after 50,000 small files), and started last they left one worker hashing 3 GB alone
+   * while the other idled — largest first across runs keeps both busy to the end.
+   */
+  private enqueue(task: Task): void {
+    if (task.bytes < this.limits.soloBytes) {
+      this.queue.push(task);
+      return;
+    }
+    const at = this.queue.findIndex((q) => q.attempts === 0 && q.bytes < task.bytes);
+    if (at < 0) this.queue.push(task);
+    else this.queue.splice(at, 0, task);
   }
 
   async close(): Promise<void> {
@@ -235,7 +251,7 @@ export class HashPool {
     if (run.settled) return;
     const left = task.indices.filter((i) => !run.has(i));
     if (task.attempts === 0 && (left.length > 1 || shared)) {
-      const retries = left.map((i) => ({ id: this.nextTaskId++, run, indices: [i], attempts: 1 }));
+      const retries = left.map((i) => ({ id: this.nextTaskId++, run, indices: [i], attempts: 1, bytes: 0 }));
       this.queue.unshift(...retries);
       return;
     }

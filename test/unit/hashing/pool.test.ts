@@ -207,3 +207,23 @@ test('worker count defaults to CPUs - 1 (at least 1); a closed pool refuses work
   await assert.rejects(p.hashAll([]), /closed/);
   assert.deepEqual(await pool.hashAll([]), []);
 });
+
+test('a big file queued after batches of small ones (a streamed walk) is hashed before them', async () => {
+  const one = new HashPool({ workers: 1 });
+  try {
+    const dir = 'queue-order';
+    mkdirSync(join(root, dir));
+    const small: string[] = [];
+    for (let i = 0; i < 2000; i++) small.push(`/${dir}/s${i}`);
+    for (const [i, p] of small.entries()) writeFile(root, p.slice(1), 64, i);
+    writeFile(root, `${dir}/big.bin`, 4 * MiB, 9);
+    const order: string[] = [];
+    // 2,000 small files make 8 batches; two are in flight at once, the big file's task is queued last.
+    const smallRun = one.hashAll(small.map((p) => job(p, 64))).then(() => order.push('small'));
+    const bigRun = one.hashAll([job(`/${dir}/big.bin`, 4 * MiB)]).then(() => order.push('big'));
+    await Promise.all([smallRun, bigRun]);
+    assert.deepEqual(order, ['big', 'small']);
+  } finally {
+    await one.close();
+  }
+});
