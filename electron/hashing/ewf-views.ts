@@ -13,8 +13,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { ParseError } from '../common/issues.js';
-import type { ChunkSource } from '../formats/ewf/index.js';
-import { locateChunk } from '../formats/ewf/chunks.js';
+import { locateChunk, type ChunkSource } from '../formats/ewf/index.js';
 import type { Reader } from '../io/reader.js';
 
 /** Stored bytes read from a segment file at once. */

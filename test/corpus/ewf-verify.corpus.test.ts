@@ -7,23 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { CORPUS, HAVE_CORPUS } from '../helpers/corpus.js';
+import { CORPUS, CORPUS_E01, HAVE_CORPUS } from '../helpers/corpus.js';
 import { digestEwfMedia, openEwf, segmentFileName } from '../../electron/formats/ewf/index.js';
 import { verifyEwf } from '../../electron/evidence/containers/verify.js';
 import { InflatePool } from '../../electron/evidence/containers/inflate-pool.js';
 import { FileReader } from '../../electron/io/file-reader.js';
 
-const FILES = [
-  'dfvfs/test_data/ext2.E01',
-  'dfvfs/test_data/ext2.split.E01',
-  'dissect.evidence/tests/data/ewf.E01',
-  'plaso/test_data/image-split.E01',
-  'plaso/test_data/image.E01',
-  'sleuthkit/test/data/image.E01',
-  'sleuthkit/test/data/imageformat_mmls_1.E01',
-  'velociraptor/artifacts/testdata/files/partition_image.E01',
-  'velociraptor/artifacts/testdata/files/test.ntfs.dd.E01',
-];
+const FILES = CORPUS_E01;
 
 const skip = HAVE_CORPUS ? false : `corpus not found at ${CORPUS}`;
 

@@ -17,7 +17,8 @@ import { verifyEwf } from '../../../../electron/evidence/containers/verify.js';
 import { digestEwfRing } from '../../../../electron/evidence/containers/verify-ring.js';
 import { FileReader } from '../../../../electron/io/file-reader.js';
 import { FIXTURE_SKIP, generatedContainers } from '../../formats/ewf/fixtures.js';
-import { CORPUS, HAVE_CORPUS } from '../../../helpers/corpus.js';
+import { CORPUS, CORPUS_E01, HAVE_CORPUS } from '../../../helpers/corpus.js';
+import { onDisk } from '../../formats/ewf/on-disk.js';
 import { segmentFileName } from '../../../../electron/formats/ewf/index.js';
 import { existsSync } from 'node:fs';
 
@@ -38,17 +39,6 @@ async function openFiles(paths: string[]): Promise<{ img: EwfImage; paths: strin
 
 const segmentPaths = (dir: string): string[] => readdirSync(dir).sort().map((n) => join(dir, n));
 
-/** A temp dir holding `bytes` as disk.E01 for the test's duration. */
-async function onDisk<T>(bytes: Uint8Array, fn: (path: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'ewf-ring-'));
-  try {
-    const p = join(dir, 'disk.E01');
-    writeFileSync(p, bytes);
-    return await fn(p);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function chunkAt(img: EwfImage, i: number): { start: number; compressed: boolean } {
   const g = img.chunks.groups.find((x) => i >= x.firstChunk && i < x.firstChunk + x.entries.length)!;
@@ -238,17 +228,6 @@ test('ring: a crafted media size far beyond the tables stops at the last listed 
   });
 });
 
-const CORPUS_E01 = [
-  'dfvfs/test_data/ext2.E01',
-  'dfvfs/test_data/ext2.split.E01',
-  'dissect.evidence/tests/data/ewf.E01',
-  'plaso/test_data/image-split.E01',
-  'plaso/test_data/image.E01',
-  'sleuthkit/test/data/image.E01',
-  'sleuthkit/test/data/imageformat_mmls_1.E01',
-  'velociraptor/artifacts/testdata/files/partition_image.E01',
-  'velociraptor/artifacts/testdata/files/test.ntfs.dd.E01',
-];
 
 test('ring on every corpus E01 (forced: they are small): the digest ewfverify computed', { skip: HAVE_CORPUS ? false : `corpus not found at ${CORPUS}` }, async () => {
   for (const f of CORPUS_E01) {

@@ -15,6 +15,7 @@ import { verifyEwf } from '../../../../electron/evidence/containers/verify.js';
 import { InflatePool } from '../../../../electron/evidence/containers/inflate-pool.js';
 import { BufferReader } from '../../../../electron/io/buffer-reader.js';
 import { FIXTURE_SKIP, generatedContainers } from './fixtures.js';
+import { onDisk } from './on-disk.js';
 
 const HAVE_EWFVERIFY = spawnSync('which', ['ewfverify']).status === 0;
 const skip = FIXTURE_SKIP || (HAVE_EWFVERIFY ? false : 'ewfverify not installed');
@@ -40,17 +41,6 @@ function chunkAt(img: EwfImage, i: number): { start: number; compressed: boolean
   return { start: g.base + (e & 0x7fffffff), compressed: (e & 0x80000000) !== 0 };
 }
 
-/** Writes `bytes` as disk.E01 in a temp dir, runs `fn` on the path, removes the dir. */
-async function onDisk<T>(bytes: Uint8Array, fn: (path: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'ewf-verify-'));
-  try {
-    const p = join(dir, 'disk.E01');
-    writeFileSync(p, bytes);
-    return await fn(p);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 for (const variant of ['e01', 'e01-multi', 'e01-none', 'e01-ftk', 'e01-linen']) {
   test(`generated ${variant}: verification equals ewfverify with 0, 1 and 3 inflate threads`, { skip }, async () => {
