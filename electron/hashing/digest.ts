@@ -23,52 +23,82 @@ export type Digests = Omit<HashResult, 'ref'>;
  */
 export async function hashReader(reader: Reader, algorithms: readonly HashAlgorithm[], opts: HashReaderOptions = {}): Promise<Digests> {
   const { signal, onBytes } = opts;
-  const wantPrefix = opts.prefixSha1 === true;
-  const algs = checkAlgorithms(algorithms);
-  const hashers = algs.map((a) => createHash(a));
-  const sha1 = algs.includes('sha1') ? hashers[algs.indexOf('sha1')]! : null;
-  // The Amcache prefix rides on the whole-file SHA-1 when that is wanted anyway (a copy of its state
-  // at the 30 MiB mark); otherwise a separate SHA-1 runs over the first 30 MiB only.
-  let prefixOnly: Hash | null = wantPrefix && !sha1 ? createHash('sha1') : null;
-  let prefixDigest: string | undefined;
+  const d = new Digester(algorithms, opts.prefixSha1 === true);
   const size = reader.size;
-
-  const feed = (part: Uint8Array, at: number): void => {
-    for (const h of hashers) h.update(part);
-    if (prefixOnly && at < AMCACHE_PREFIX_BYTES) prefixOnly.update(part);
-  };
-
-  let offset = 0;
   try {
     signal?.throwIfAborted();
-    if (algs.length > 0 || wantPrefix) {
+    if (d.reads) {
       for await (const buf of windows(reader, signal)) {
-        const end = offset + buf.length;
-        if (wantPrefix && prefixDigest === undefined && offset < AMCACHE_PREFIX_BYTES && end >= AMCACHE_PREFIX_BYTES) {
-          const cut = AMCACHE_PREFIX_BYTES - offset;
-          feed(buf.subarray(0, cut), offset);
-          prefixDigest = prefixOnly ? prefixOnly.digest('hex') : sha1!.copy().digest('hex');
-          prefixOnly = null;
-          if (cut < buf.length) feed(buf.subarray(cut), AMCACHE_PREFIX_BYTES);
-        } else {
-          feed(buf, offset);
-        }
-        offset = end;
+        d.feed(buf);
         onBytes?.(buf.length);
         await breathe();
       }
     }
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
-    return { size: offset, error: `read failed at offset ${offset}: ${describeError(err)}` };
+    return { size: d.offset, error: `read failed at offset ${d.offset}: ${describeError(err)}` };
   }
-  if ((algs.length > 0 || wantPrefix) && offset !== size) {
-    return { size: offset, error: `file changed while hashing: ${size} bytes when opened, ${offset} readable` };
+  if (d.reads && d.offset !== size) {
+    return { size: d.offset, error: `file changed while hashing: ${size} bytes when opened, ${d.offset} readable` };
   }
-  const out: Digests = { size };
-  algs.forEach((a, i) => (out[a] = hashers[i]!.digest('hex')));
-  if (wantPrefix) out.prefix30MiBSha1 = prefixDigest ?? (prefixOnly ? prefixOnly.digest('hex') : out.sha1!);
-  return out;
+  return d.finish(size);
+}
+
+/**
+ * The digests of one file fed front to back, synchronously: every requested algorithm, and the
+ * Amcache prefix SHA-1. hashReader feeds it from a Reader; a worker that already holds a file's
+ * bytes (hashing/entry-batch.ts) feeds it from memory.
+ */
+export class Digester {
+  private readonly hashers: Hash[];
+  private readonly sha1: Hash | null;
+  private prefixOnly: Hash | null;
+  private prefixDigest: string | undefined;
+  private readonly algs: HashAlgorithm[];
+  /** Bytes fed so far. */
+  offset = 0;
+
+  constructor(algorithms: readonly HashAlgorithm[], private readonly wantPrefix: boolean) {
+    this.algs = checkAlgorithms(algorithms);
+    this.hashers = this.algs.map((a) => createHash(a));
+    this.sha1 = this.algs.includes('sha1') ? this.hashers[this.algs.indexOf('sha1')]! : null;
+    // The Amcache prefix rides on the whole-file SHA-1 when that is wanted anyway (a copy of its state
+    // at the 30 MiB mark); otherwise a separate SHA-1 runs over the first 30 MiB only.
+    this.prefixOnly = wantPrefix && !this.sha1 ? createHash('sha1') : null;
+  }
+
+  /** Whether anything is to be computed (with no algorithm and no prefix, the bytes need not be read). */
+  get reads(): boolean {
+    return this.algs.length > 0 || this.wantPrefix;
+  }
+
+  feed(buf: Uint8Array): void {
+    const start = this.offset;
+    const end = start + buf.length;
+    if (this.wantPrefix && this.prefixDigest === undefined && start < AMCACHE_PREFIX_BYTES && end >= AMCACHE_PREFIX_BYTES) {
+      const cut = AMCACHE_PREFIX_BYTES - start;
+      this.update(buf.subarray(0, cut), start);
+      this.prefixDigest = this.prefixOnly ? this.prefixOnly.digest('hex') : this.sha1!.copy().digest('hex');
+      this.prefixOnly = null;
+      if (cut < buf.length) this.update(buf.subarray(cut), AMCACHE_PREFIX_BYTES);
+    } else {
+      this.update(buf, start);
+    }
+    this.offset = end;
+  }
+
+  private update(part: Uint8Array, at: number): void {
+    for (const h of this.hashers) h.update(part);
+    if (this.prefixOnly && at < AMCACHE_PREFIX_BYTES) this.prefixOnly.update(part);
+  }
+
+  /** The digests of a file of `size` bytes (the caller has checked that `offset` reached it). */
+  finish(size: number): Digests {
+    const out: Digests = { size };
+    this.algs.forEach((a, i) => (out[a] = this.hashers[i]!.digest('hex')));
+    if (this.wantPrefix) out.prefix30MiBSha1 = this.prefixDigest ?? (this.prefixOnly ? this.prefixOnly.digest('hex') : out.sha1!);
+    return out;
+  }
 }
 
 /** Longest stretch of hashing without letting the event loop run. */

@@ -13,7 +13,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { ParseError } from '../common/issues.js';
-import { locateChunk, type ChunkSource } from '../formats/ewf/index.js';
+import { ChunkInflater, locateChunk, type ChunkSource } from '../formats/ewf/index.js';
 import type { Reader } from '../io/reader.js';
 
 /** Stored bytes read from a segment file at once. */
@@ -26,6 +26,9 @@ interface Located { index: number; segment: number; start: number; length: numbe
 
 export class EwfChunkViews {
   private readonly memo = new Map<string, Uint8Array>();
+  /** readInto's: one chunk for the chunks it needs only part of, and a reused zlib stream. */
+  private scratch: Uint8Array | null = null;
+  private inflater: ChunkInflater | null = null;
 
   /** `media`: the image's own media reader (the fallback for chunks not plainly readable). */
   constructor(private readonly src: ChunkSource, private readonly media: Reader) {}
@@ -35,6 +38,40 @@ export class EwfChunkViews {
    * nothing when the range is not inside the media (the caller then reads the ordinary way).
    */
   async *range(start: number, end: number): AsyncGenerator<Uint8Array> {
+    for await (const { k, want, span, located } of this.chunks(start, end)) {
+      const base = k * this.src.chunkSize;
+      const chunk = (span && this.decode(span, located, k, want)) ?? (await this.media.read(base, want));
+      const from = Math.max(0, start - base);
+      const to = Math.min(chunk.length, end - base);
+      if (to > from) yield from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
+    }
+  }
+
+  /**
+   * Media bytes [start, start + dst.length) decoded into `dst` (a caller's reused buffer): whole
+   * chunks straight into place, the chunks at either end through one chunk of scratch. For the
+   * batched small files of hashing/entry-batch.ts, which would otherwise allocate every span and
+   * every chunk once more (most of a worker's garbage). Same bytes as range().
+   */
+  async readInto(dst: Uint8Array, start: number): Promise<void> {
+    const end = start + dst.length;
+    for await (const { k, want, span, located } of this.chunks(start, end)) {
+      const base = k * this.src.chunkSize;
+      const from = Math.max(start, base);
+      const to = Math.min(end, base + want);
+      const whole = from === base && to === base + want;
+      this.scratch ??= new Uint8Array(this.src.chunkSize);
+      const slot = whole ? dst.subarray(base - start, base - start + want) : this.scratch.subarray(0, want);
+      if (!(span && this.decodeInto(span, located, k, slot))) {
+        const b = await this.media.read(base, want);
+        slot.set(b.subarray(0, want));
+      }
+      if (!whole) dst.set(slot.subarray(from - base, to - base), from - start);
+    }
+  }
+
+  /** The chunks [start, end) touches, in order, each with the stored span that holds it (null: read it through the media reader). */
+  private async *chunks(start: number, end: number): AsyncGenerator<{ k: number; want: number; span: { bytes: Uint8Array; base: number } | null; located: Located[] }> {
     const { chunkSize: cs, mediaSize } = this.src;
     if (!(start >= 0 && start <= end && end <= mediaSize && end <= this.media.size)) throw new RangeError(`media range ${start}-${end} outside ${mediaSize} bytes`);
     let index = Math.floor(start / cs);
@@ -42,15 +79,25 @@ export class EwfChunkViews {
     while (index < last) {
       const batch = this.plan(index, last);
       const span = batch.located.length > 0 ? await this.readSpan(batch.located) : null;
-      for (let k = index; k < batch.next; k++) {
-        const want = Math.min(cs, mediaSize - k * cs);
-        const chunk = (span && this.decode(span, batch.located, k, want)) ?? (await this.media.read(k * cs, want));
-        const from = k === index && start > k * cs ? start - k * cs : 0;
-        const to = Math.min(chunk.length, end - k * cs);
-        if (to > from) yield from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
-      }
+      for (let k = index; k < batch.next; k++) yield { k, want: Math.min(cs, mediaSize - k * cs), span, located: batch.located };
       index = batch.next;
     }
+  }
+
+  /** decode() into `slot` (want bytes); false when the media reader must give them. */
+  private decodeInto(span: { bytes: Uint8Array; base: number }, located: Located[], index: number, slot: Uint8Array): boolean {
+    const loc = located[index - located[0]!.index];
+    if (!loc || loc.index !== index) return false;
+    const from = loc.start - span.base;
+    if (from + loc.length > span.bytes.length) return false;
+    const raw = span.bytes.subarray(from, from + loc.length);
+    if (!loc.compressed) {
+      if (raw.length < slot.length) return false;
+      slot.set(raw.subarray(0, slot.length));
+      return true;
+    }
+    this.inflater ??= new ChunkInflater(this.src.chunkSize);
+    return this.inflater.inflateInto(raw, slot) === null;
   }
 
   /** Chunks from `first` whose stored bytes lie in one segment, ascending, within SPAN_BYTES. */

@@ -14,6 +14,8 @@ import type { Filesystem } from '../common/vfs.js';
 import { detectEvidence } from '../evidence/detect.js';
 import { openContainer, openEwfSegments } from '../evidence/containers/index.js';
 import { NtfsFilesystem } from '../evidence/filesystems/ntfs.js';
+import { ntfsCacheSizes, type NtfsStream } from '../formats/ntfs/index.js';
+import { imageLoaderOptions } from '../evidence/loaders/image.js';
 import { reopenFilesystem } from '../evidence/loaders/volume-fs.js';
 import { openRef } from '../evidence/resolve.js';
 import { openEwf } from '../formats/ewf/index.js';
@@ -23,11 +25,23 @@ import type { Reader } from '../io/reader.js';
 import { SliceReader } from '../io/slice-reader.js';
 import type { SequentialReader } from './digest.js';
 import { EwfChunkViews } from './ewf-views.js';
-import { rawPieces, zeros } from './raw-pieces.js';
+import { rawPieces, readFully, zeros } from './raw-pieces.js';
 import { streamPieces, type Piece } from './stream-pieces.js';
 
 /** Decoded EWF chunks a worker keeps (see above). */
 export const WORKER_EWF_CACHE_BYTES = 8 * 1024 * 1024;
+/**
+ * MFT records and assembled files a worker's volumes keep: each file's record is read once, so
+ * the scan's 16k records and 4k files only fill the worker's heap (and its garbage collector's
+ * time: a third of a worker's CPU on 50,000 files); a few cover a path walk's directories.
+ */
+const WORKER_NTFS_CACHE = { records: 1024, files: 64 };
+
+/** Sizes this thread's image and volume caches for hashing (each block and record read once). */
+export function useHashWorkerCaches(): void {
+  imageLoaderOptions.cacheBytes = WORKER_EWF_CACHE_BYTES;
+  Object.assign(ntfsCacheSizes, WORKER_NTFS_CACHE);
+}
 /** Images a worker keeps open at once (a hash run names one; a fleet scan may alternate two). */
 const MAX_IMAGES = 2;
 /** Files at least this large on an EWF image are read chunk by chunk (ewf-views.ts); smaller ones share the chunk cache. */
@@ -61,9 +75,58 @@ export function parseFileId(id: string): { entry: number; sequence: number } | n
 }
 
 /** image › container › partition › ntfs, nothing after (no shadow copy, no subdir). */
-function isPlainNtfsImageRef(ref: EvidenceRef): boolean {
+export function isPlainNtfsImageRef(ref: EvidenceRef): boolean {
   const c = ref.chain;
   return c.length === 4 && c[0]!.kind === 'image' && LEAN_KINDS.has(c[1]!.kind) && c[3]!.kind === 'ntfs' && c.every((l) => l.kind !== 'vss' && l.kind !== 'subdir');
+}
+
+/**
+ * The NTFS volume a plain image ref names, on an image this worker keeps open, held until
+ * `release` (so the image is not closed under it); null when the image or volume does not open
+ * this way (the caller then goes through openRef, which reports why).
+ */
+export async function entryVolume(ref: EvidenceRef): Promise<EntryVolume | null> {
+  if (!isPlainNtfsImageRef(ref)) return null;
+  const img = await image(ref.chain[0]!.locator).catch(() => null);
+  if (!img) return null;
+  img.users++;
+  try {
+    const fs = await volumeFs(img, ref);
+    if (fs instanceof NtfsFilesystem) {
+      let released = false;
+      const { views, fd } = img;
+      const readInto = views ? (dst: Uint8Array, at: number) => views.readInto(dst, at) : fd !== null ? async (dst: Uint8Array, at: number) => readFully(fd, dst, at) : null;
+      return { fs, disk: img.disk, volumeOffset: ref.chain[2]!.offset ?? 0, readInto, release: () => { if (!released) { released = true; img.users--; } } };
+    }
+  } catch {
+    // the ordinary path gives the error
+  }
+  img.users--;
+  return null;
+}
+
+export interface EntryVolume {
+  readonly fs: NtfsFilesystem;
+  /** The whole disk the volume lies on, and where the volume starts on it. */
+  readonly disk: Reader;
+  readonly volumeOffset: number;
+  /**
+   * Disk bytes [at, at + dst.length) into the caller's buffer, where the image allows it without
+   * allocating (an E01's chunks, a raw image's descriptor); null: use disk.read. Throws when the
+   * bytes are not all there (the image changed since it was opened).
+   */
+  readonly readInto: ((dst: Uint8Array, at: number) => Promise<void>) | null;
+  release(): void;
+}
+
+/**
+ * The live file at MFT entry `id` (in use, that sequence, not a directory) and its unnamed
+ * $DATA (null when it has none); null when the record is not that file any more.
+ */
+export async function liveEntryData(fs: NtfsFilesystem, id: { entry: number; sequence: number }): Promise<{ data: NtfsStream | null } | null> {
+  const f = await fs.volume.file(id.entry);
+  if (!f.inUse || f.isDir || f.sequence !== id.sequence) return null;
+  return { data: f.data.find((d) => d.name === '') ?? null };
 }
 
 /**
@@ -71,17 +134,16 @@ function isPlainNtfsImageRef(ref: EvidenceRef): boolean {
  * record is not that live file any more: another sequence, freed, or a directory.
  */
 async function openByEntry(ref: EvidenceRef, id: { entry: number; sequence: number }): Promise<Reader | null> {
-  const imagePath = ref.chain[0]!.locator;
-  const img = await image(imagePath);
+  const img = await image(ref.chain[0]!.locator);
   if (!img) return null;
   img.users++;
   let handed = false;
   try {
     const fs = await volumeFs(img, ref);
     if (!(fs instanceof NtfsFilesystem)) return null;
-    const f = await fs.volume.file(id.entry);
-    if (!f.inUse || f.isDir || f.sequence !== id.sequence) return null;
-    const s = f.data.find((d) => d.name === '');
+    const live = await liveEntryData(fs, id);
+    if (!live) return null;
+    const s = live.data;
     const inner = s ? fs.volume.streamReader(s, ref.path) : new BufferReader(new Uint8Array(0));
     let pieces: Piece[] | null = null;
     if (s?.layout && !s.resident && (img.fd !== null || (img.views && s.layout.dataSize >= VIEWS_MIN_BYTES))) {

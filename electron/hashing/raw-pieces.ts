@@ -41,6 +41,15 @@ export async function* rawPieces(fd: number, pieces: readonly Piece[]): AsyncGen
   }
 }
 
+/** Fills `dst` from the image open as `fd` at `at`, or throws where the image ends first. */
+export function readFully(fd: number, dst: Uint8Array, at: number): void {
+  for (let got = 0; got < dst.length; ) {
+    const n = readSync(fd, dst, got, dst.length - got, at + got);
+    if (n <= 0) throw new Error(`image ends at ${at + got}, before the ${dst.length - got} bytes that lie there`);
+    got += n;
+  }
+}
+
 export function* zeros(length: number): Generator<Uint8Array> {
   for (let left = length; left > 0; left -= WINDOW) yield left >= WINDOW ? ZEROS : ZEROS.subarray(0, left);
 }

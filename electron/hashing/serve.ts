@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { setArchiveOptions } from '../evidence/archive-options.js';
 import { breathe, describeError, hashReader, type Digests } from './digest.js';
+import { hashEntryBatch } from './entry-batch.js';
 import { openJob } from './image-jobs.js';
 import { REPORT_INTERVAL_MS, type FromWorker, type IndexedDigests, type TaskJob, type ToWorker } from './protocol.js';
 
@@ -48,10 +49,12 @@ async function runTask(port: MessagePort, taskId: number, jobs: TaskJob[], prefi
     report();
   };
 
+  // Small files of an image's NTFS volume a batch at a time; whatever that leaves, one by one.
+  const left = await hashEntryBatch(jobs, prefixSha1, signal, (index, digests) => results.push({ index, ...digests }), onBytes).catch(() => []); // rejects only when cancelled
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < jobs.length && !signal.aborted) {
-      const job = jobs[next++]!;
+    while (next < left.length && !signal.aborted) {
+      const job = left[next++]!;
       try {
         const digests = await hashOne(job, prefixSha1, signal, onBytes);
         results.push({ index: job.index, ...digests });
@@ -63,7 +66,7 @@ async function runTask(port: MessagePort, taskId: number, jobs: TaskJob[], prefi
       await breathe();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(LANES, jobs.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(LANES, left.length) }, lane));
   post(port, { type: 'done', taskId, bytes, results, cancelled: signal.aborted });
 }
 

@@ -37,6 +37,12 @@ export interface OpenedContainer {
 }
 export interface OpenContainerOptions {
   verify?: boolean;
+  /**
+   * Decoded blocks a compressed or sparse container keeps (EWF chunks, VHD/VHDX/QCOW2/VMDK
+   * blocks); each format's own default when absent. A scan comes back to the same blocks (hives,
+   * the $MFT, directory indexes); `ls`, `cat` and `hash` mostly read each block once.
+   */
+  cacheBytes?: number;
   signal?: AbortSignal;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
@@ -69,17 +75,17 @@ async function openAt(path: string, opts: OpenContainerOptions, chain: Set<strin
     const openParentAt = async (candidates: string[]): Promise<Reader | null> => {
       const p = await findBeside(path, candidates);
       if (!p) return null;
-      const parent = await openAt(p, { signal: opts.signal }, chain);
+      const parent = await openAt(p, { ...(opts.signal ? { signal: opts.signal } : {}), ...cache(opts) }, chain);
       for (const i of parent.issues) issues.push({ ...i, file: i.file ?? basename(p) });
       // Closing the parent's reader alone would leave the parent's own file handle open.
       return { get size() { return parent.reader.size; }, read: (o: number, l: number) => parent.reader.read(o, l), close: () => parent.close() };
     };
     if (sniffVhdx(head)) {
-      const img = await openVhdx(file, { file: name, issues, openParent: (p) => openParentAt(p.paths) });
+      const img = await openVhdx(file, { file: name, issues, openParent: (p) => openParentAt(p.paths), ...cache(opts) });
       return done('vhdx', img.reader, img.info, issues, file);
     }
     if (sniffQcow(head)) {
-      const img = await openQcow(file, { file: name, issues, openBacking: (n) => openParentAt([n]) });
+      const img = await openQcow(file, { file: name, issues, openBacking: (n) => openParentAt([n]), ...cache(opts) });
       return done('qcow2', img.reader, img.info, issues, file);
     }
     if (sniffVmdk(head)) {
@@ -89,7 +95,7 @@ async function openAt(path: string, opts: OpenContainerOptions, chain: Set<strin
           const p = join(dir, basename(n.replace(/\\/g, '/')));
           return (await isFile(p)) ? FileReader.open(p) : null;
         },
-      }, { file: name, issues });
+      }, { file: name, issues, ...cache(opts) });
       return done('vmdk', img.reader, img.info, issues, file);
     }
     if (sniffVhd(head, tail)) {
@@ -97,6 +103,7 @@ async function openAt(path: string, opts: OpenContainerOptions, chain: Set<strin
         file: name,
         issues,
         openParent: (p) => openParentAt([...p.locators.filter((l) => l.platform === 'W2ru').map((l) => l.path), ...p.locators.map((l) => l.path), p.name]),
+        ...cache(opts),
       });
       return done('vhd', img.reader, img.info, issues, file);
     }
@@ -117,6 +124,10 @@ async function openAt(path: string, opts: OpenContainerOptions, chain: Set<strin
     await file.close().catch(() => {});
     throw err;
   }
+}
+
+function cache(opts: OpenContainerOptions): { cacheBytes?: number } {
+  return opts.cacheBytes !== undefined ? { cacheBytes: opts.cacheBytes } : {};
 }
 
 /** The container's reader closes its parents; the top file is closed after it. */
@@ -160,7 +171,7 @@ export async function openEwfSegments(path: string): Promise<{ segments: { name:
 async function openEwfSet(path: string, opts: OpenContainerOptions, issues: ReadIssue[]): Promise<OpenedContainer> {
   const { segments, closeAll } = await openEwfSegments(path);
   try {
-    const img = await openEwf(segments, { issues });
+    const img = await openEwf(segments, { issues, ...cache(opts) });
     img.info['segment file names'] = segments.length <= 8 ? segments.map((s) => s.name).join(', ') : `${segments[0]!.name} .. ${segments.at(-1)!.name}`;
     const out: OpenedContainer = {
       kind: 'e01',

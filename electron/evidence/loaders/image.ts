@@ -27,8 +27,12 @@ import { kapeVolumeHosts } from './kape-volume.js';
 import { resolveSubdir } from './subdir.js';
 import { openVolumes, type Volume } from '../volumes/index.js';
 
-/** Set by the caller before a scan: verify stored image hashes with a full read (slow, off by default). */
-export const imageLoaderOptions = { verify: false };
+/**
+ * Set by the caller before opening images. `verify`: check stored image hashes with a full read
+ * (slow, off by default). `cacheBytes`: decoded blocks each open container keeps (undefined = the
+ * format's default, sized for a scan that keeps coming back to the same blocks).
+ */
+export const imageLoaderOptions: { verify: boolean; cacheBytes: number | undefined } = { verify: false, cacheBytes: undefined };
 
 export const IMAGE_KINDS: readonly EvidenceKind[] = ['raw', 'e01', 'vhd', 'vhdx', 'vmdk', 'qcow2', 'dmg'];
 
@@ -47,10 +51,11 @@ export function volumeLayers(imagePath: string, containerKind: string, v: Volume
 
 /** Any container this loader reads: the contract's image kinds, DMG included. */
 async function openAnyContainer(path: string, kind: EvidenceKind, verify: boolean): Promise<OpenedContainer> {
-  if (kind !== 'dmg') return openContainer(path, { verify });
+  const cacheBytes = imageLoaderOptions.cacheBytes;
+  if (kind !== 'dmg') return openContainer(path, { verify, ...(cacheBytes !== undefined ? { cacheBytes } : {}) });
   // DMG support (UDIF, plist, LZFSE) is loaded only for DMGs: it is a third of what `ls` of a raw image loads.
   const { openDmg } = await import('../containers/dmg.js');
-  const d = await openDmg(path, { verify });
+  const d = await openDmg(path, { verify, ...(cacheBytes !== undefined ? { cacheBytes } : {}) });
   return { kind: 'dmg', reader: d.reader, ...(d.verification ? { verification: d.verification } : {}), info: d.info, issues: d.issues as OpenedContainer['issues'], close: () => d.close() };
 }
 

@@ -18,6 +18,7 @@ export { sniffEwf, segmentFileName, type EwfSignature } from './sections.js';
 export { adler32 } from './checksums.js';
 export type { ChunkSource } from './chunks.js';
 export { locateChunk } from './chunks.js';
+export { ChunkInflater } from './chunk-inflater.js';
 export { decodeBatch, InflateMemo, type DecodeResult } from './decode-batch.js';
 export { digestEwfMedia, inThreadDecoder, type BatchDecoder, type DigestOptions, type EwfMediaDigest, type UnreadableRun } from './verify.js';
 

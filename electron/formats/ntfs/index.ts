@@ -4,7 +4,7 @@
  * from their slack) and a scan for deleted records. See SPEC.md. The Filesystem view over it is
  * evidence/filesystems/ntfs.ts.
  */
-export { NtfsVolume, simpleFold, ROOT_ENTRY, MAX_ATTR_LIST_BYTES, MAX_EXTENSION_RECORDS } from './volume.js';
+export { NtfsVolume, ntfsCacheSizes, simpleFold, ROOT_ENTRY, MAX_ATTR_LIST_BYTES, MAX_EXTENSION_RECORDS } from './volume.js';
 export { parseBootSector, looksLikeNtfs, NTFS_MAX_CLUSTER, NTFS_MAX_RECORD } from './boot.js';
 export type { NtfsBoot } from './boot.js';
 export { parseMftRecord, recordSignature, MAX_ATTRS_PER_RECORD } from './record.js';

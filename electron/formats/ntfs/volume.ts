@@ -25,19 +25,22 @@ export const MAX_ATTR_LIST_BYTES = 1024 * 1024;
 export const MAX_EXTENSION_RECORDS = 4096;
 const READ_AHEAD_MIN = 4;
 const READ_AHEAD_MAX = 256;
-/** Raw records kept (16k × 1 KiB records = 16 MiB). */
-const RECORD_CACHE = 16384;
-const FILE_CACHE = 4096;
+/**
+ * Records and assembled files each volume keeps: a scan or a listing comes back to directories
+ * and their parents (16k × 1 KiB records = 16 MiB). Set before volumes are opened; a hash worker
+ * reads each record once and keeps a few (hashing/image-jobs.ts).
+ */
+export const ntfsCacheSizes = { records: 16384, files: 4096 };
 
 export class NtfsVolume {
   readonly issues: NtfsIssue[] = [];
   /** Bytes read from the volume (for the scan's "bytes read" report). */
   bytesRead = 0;
   private mft!: AttrStreamReader;
-  private readonly raws = new GenerationalCache<number, Uint8Array>(RECORD_CACHE / 2);
+  private readonly raws = new GenerationalCache<number, Uint8Array>(Math.max(1, ntfsCacheSizes.records / 2));
   private nextExpected = -1;
   private window = READ_AHEAD_MIN;
-  private readonly files = new GenerationalCache<number, NtfsFile>(FILE_CACHE / 2);
+  private readonly files = new GenerationalCache<number, NtfsFile>(Math.max(1, ntfsCacheSizes.files / 2));
   private readonly counted: Reader;
   recordCount = 0;
 

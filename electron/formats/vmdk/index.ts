@@ -70,10 +70,11 @@ export interface VmdkOpeners {
   openFile: (name: string) => Promise<Reader | null>;
 }
 
-export async function openVmdk(reader: Reader, opener: VmdkOpeners, opts: { file?: string; issues?: ReadIssue[]; depth?: number } = {}): Promise<VmdkImage> {
+export async function openVmdk(reader: Reader, opener: VmdkOpeners, opts: { file?: string; issues?: ReadIssue[]; depth?: number; cacheBytes?: number } = {}): Promise<VmdkImage> {
   const issues = opts.issues ?? [];
   const file = opts.file ?? null;
   const depth = opts.depth ?? 0;
+  const cache = opts.cacheBytes !== undefined ? { cacheBytes: opts.cacheBytes } : {};
   const kind = sniffVmdk(await reader.read(0, 512));
   if (kind === 'cowd') throw new ParseError('unsupported-version', { what: 'VMDK COWD (ESX sparse) extent', offset: 0 }, 'VMDK COWD/vmfsSparse extents are not supported');
   if (!kind) throw new ParseError('bad-signature', { what: 'VMDK header', offset: 0 });
@@ -97,12 +98,12 @@ export async function openVmdk(reader: Reader, opener: VmdkOpeners, opts: { file
     info['parent'] = desc.parentHint ?? '(no hint)';
     if (depth >= 16) throw new ParseError('loop', { what: 'VMDK parent chain' }, 'VMDK parent chain deeper than 16');
     const pf = desc.parentHint ? await opener.openFile(desc.parentHint) : null;
-    if (pf) parent = (await openVmdk(pf, opener, { file: desc.parentHint ?? undefined, issues, depth: depth + 1 })).reader;
+    if (pf) parent = (await openVmdk(pf, opener, { file: desc.parentHint ?? undefined, issues, depth: depth + 1, ...cache })).reader;
     else pushIssue(issues, { message: `parent disk '${desc.parentHint ?? '?'}' not found beside the VMDK; grains it holds read as zeros`, offset: null, file });
   }
 
   if (monolithic) {
-    const ext = await openSparseExtent(reader, { file, issues, parent });
+    const ext = await openSparseExtent(reader, { file, issues, parent, ...cache });
     info['media size'] = ext.reader.size;
     info['extents'] = 1;
     return { reader: ext.reader, info, issues };
@@ -129,7 +130,7 @@ export async function openVmdk(reader: Reader, opener: VmdkOpeners, opts: { file
       if (slice.size < bytes) pushIssue(issues, { message: `flat extent '${e.file}' is short (${slice.size} of ${bytes} bytes)`, offset: logical - bytes, file: e.file });
       parts.push(slice.size < bytes ? new ConcatReader([slice, new ZeroReader(bytes - slice.size)]) : slice);
     } else if (e.type === 'SPARSE') {
-      const ext = await openSparseExtent(f, { file: e.file, issues, parent: parentSlice });
+      const ext = await openSparseExtent(f, { file: e.file, issues, parent: parentSlice, ...cache });
       parts.push(ext.reader.size >= bytes ? new SliceReader(ext.reader, 0, bytes) : new ConcatReader([ext.reader, new ZeroReader(bytes - ext.reader.size)]));
     } else {
       pushIssue(issues, { message: `extent type ${e.type} of '${e.file}' is not supported; read as zeros`, offset: logical - bytes, file });

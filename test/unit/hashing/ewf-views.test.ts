@@ -44,8 +44,13 @@ test('chunk views give the media reader\'s bytes: whole media and ranges cut any
       const cs = img.chunkSize;
       for (const [a, b] of [[0, 1], [cs - 1, cs + 1], [5 * cs + 17, 9 * cs], [img.mediaSize - 3 * cs - 5, img.mediaSize], [1234567, 1234567 + 5 * 1024 * 1024]] as const) {
         const end = Math.min(b, img.mediaSize);
-        assert.deepEqual(await collect(views.range(a, end)), plain(await img.reader.read(a, end - a)), `${v}: ${a}-${end}`);
+        const want = plain(await img.reader.read(a, end - a));
+        assert.deepEqual(await collect(views.range(a, end)), want, `${v}: ${a}-${end}`);
+        const into = new Uint8Array(end - a).fill(0xa5); // readInto must write every byte
+        await views.readInto(into, a);
+        assert.deepEqual(into, want, `${v}: readInto ${a}-${end}`);
       }
+      await assert.rejects(views.readInto(new Uint8Array(2), img.mediaSize - 1), RangeError);
       assert.deepEqual(await collect(views.range(77, 77)), new Uint8Array(0));
       await assert.rejects(collect(views.range(0, img.mediaSize + 1)), RangeError);
     } finally {
@@ -83,6 +88,9 @@ test('a damaged chunk reads as the media reader reads it (zeros, one issue), its
       const want = plain(await fresh.img.reader.read(from, to - from));
       const got = await collect(new EwfChunkViews(viaViews.img.chunks, viaViews.img.reader).range(from, to));
       assert.deepEqual(got, want);
+      const into = new Uint8Array(to - from).fill(0xa5);
+      await new EwfChunkViews(viaViews.img.chunks, viaViews.img.reader).readInto(into, from);
+      assert.deepEqual(into, want, 'readInto gives the same bytes');
       assert.ok(got.subarray(2 * cs - 99, 3 * cs - 99).every((b) => b === 0), 'the damaged chunk reads as zeros');
       assert.equal(viaViews.img.issues.filter((i) => i.offset === victim * cs).length, 1, 'its issue is recorded once, as the media reader records it');
     } finally {
