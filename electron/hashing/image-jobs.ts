@@ -8,6 +8,7 @@
  *
  * The worker's own EWF reader keeps a small chunk cache: files are hashed front to back in large
  * reads, so 64 MiB of decoded chunks per worker (the scan's default) only cost memory here.
+ * Small files of such a volume are hashed a task at a time through entryVolume (entry-batch.ts).
  */
 import type { EvidenceRef } from '../common/evidence-ref.js';
 import type { Filesystem } from '../common/vfs.js';
@@ -28,8 +29,8 @@ import { EwfChunkViews } from './ewf-views.js';
 import { rawPieces, readFully, zeros } from './raw-pieces.js';
 import { streamPieces, type Piece } from './stream-pieces.js';
 
-/** Decoded EWF chunks a worker keeps (see above). */
-export const WORKER_EWF_CACHE_BYTES = 8 * 1024 * 1024;
+/** Decoded EWF chunks (and VHD/VHDX/QCOW2/VMDK blocks) a worker keeps (see above). */
+export const WORKER_CACHE_BYTES = 8 * 1024 * 1024;
 /**
  * MFT records and assembled files a worker's volumes keep: each file's record is read once, so
  * the scan's 16k records and 4k files only fill the worker's heap (and its garbage collector's
@@ -39,7 +40,7 @@ const WORKER_NTFS_CACHE = { records: 1024, files: 64 };
 
 /** Sizes this thread's image and volume caches for hashing (each block and record read once). */
 export function useHashWorkerCaches(): void {
-  imageLoaderOptions.cacheBytes = WORKER_EWF_CACHE_BYTES;
+  imageLoaderOptions.cacheBytes = WORKER_CACHE_BYTES;
   Object.assign(ntfsCacheSizes, WORKER_NTFS_CACHE);
 }
 /** Images a worker keeps open at once (a hash run names one; a fleet scan may alternate two). */
@@ -230,7 +231,7 @@ async function openImage(path: string): Promise<Image | null> {
   const kind = (await detectEvidence(path)).kind;
   if (!LEAN_KINDS.has(kind)) return null;
   if (kind !== 'e01') {
-    const c = await openContainer(path);
+    const c = await openContainer(path, { cacheBytes: WORKER_CACHE_BYTES });
     if (c.kind !== 'raw') return { disk: c.reader, views: null, fd: null, close: () => c.close(), volumes: new Map(), users: 0 };
     // The raw image's own descriptor for rawPieces (the container's is private to its reader).
     const own = await openReadOnly(path).catch(async (err: unknown) => {
@@ -242,7 +243,7 @@ async function openImage(path: string): Promise<Image | null> {
   // The segment set exactly as containers/index.ts finds it, with the worker's smaller cache.
   const { segments, closeAll } = await openEwfSegments(path);
   try {
-    const img = await openEwf(segments, { cacheBytes: WORKER_EWF_CACHE_BYTES });
+    const img = await openEwf(segments, { cacheBytes: WORKER_CACHE_BYTES });
     return { disk: img.reader, views: new EwfChunkViews(img.chunks, img.reader), fd: null, close: async () => { await img.reader.close(); await closeAll(); }, volumes: new Map(), users: 0 };
   } catch (err) {
     await closeAll();

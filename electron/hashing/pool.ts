@@ -133,9 +133,12 @@ export class HashPool {
     this.queue = [];
     const exits = [...this.slots].map((s) => s.exited);
     for (const s of this.slots) void s.worker.terminate();
-    // A thread stuck in a system call cannot be stopped; do not wait for it forever.
+    // A thread stuck in a system call cannot be stopped; do not wait for it forever. The timer is
+    // not unref'd: the workers are (idle ones never hold the process), so without it the event loop
+    // could run dry before a terminated worker's 'exit' arrives, and close() would never settle
+    // (seen under CI load: the caller's await simply ended with the process).
     let timer: NodeJS.Timeout | undefined;
-    const giveUp = new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS).unref()));
+    const giveUp = new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)));
     await Promise.race([Promise.all(exits), giveUp]);
     clearTimeout(timer);
   }
