@@ -1,29 +1,24 @@
 /**
  * How a hash worker opens a job. A file on an NTFS volume of a disk image whose listing gave its
- * MFT entry (`fileId`, `entry-sequence`) is opened by that entry on a volume this worker keeps
- * open: no path walk from the root through directory indexes for each of 50,000 files, and no
- * per-file wrapper layers. Anything else (another file system, a shadow copy, a KAPE subdir, an
+ * MFT entry (`fileId`, `entry-sequence`) is opened by that entry on the volume the image loader
+ * keeps open for this thread (the same container and file system openRef uses, so a worker never
+ * holds one image open twice): no path walk from the root through directory indexes for each of
+ * 50,000 files, and no per-file wrapper layers. Anything else (another file system, a shadow copy, a KAPE subdir, an
  * archive, a folder, an entry that no longer matches) goes through openRef as before, so a
  * digest never depends on which way the file was opened.
  *
- * The worker's own EWF reader keeps a small chunk cache: files are hashed front to back in large
- * reads, so 64 MiB of decoded chunks per worker (the scan's default) only cost memory here.
+ * A worker's images keep small block caches (useHashWorkerCaches): files are hashed front to back
+ * in large reads, so 64 MiB of decoded chunks per worker (the scan's default) only cost memory here.
  * Small files of such a volume are hashed a task at a time through entryVolume (entry-batch.ts).
  */
 import type { EvidenceRef } from '../common/evidence-ref.js';
-import type { Filesystem } from '../common/vfs.js';
-import { detectEvidence } from '../evidence/detect.js';
-import { openContainer, openEwfSegments } from '../evidence/containers/index.js';
 import { NtfsFilesystem } from '../evidence/filesystems/ntfs.js';
 import { ntfsCacheSizes, type NtfsStream } from '../formats/ntfs/index.js';
-import { imageLoaderOptions } from '../evidence/loaders/image.js';
-import { reopenFilesystem } from '../evidence/loaders/volume-fs.js';
+import { holdImage, imageLoaderOptions, refFilesystem, type CachedImage } from '../evidence/loaders/image.js';
 import { openRef } from '../evidence/resolve.js';
-import { openEwf } from '../formats/ewf/index.js';
 import { BufferReader } from '../io/buffer-reader.js';
-import { openReadOnly } from '../io/file-reader.js';
+import { FileReader } from '../io/file-reader.js';
 import type { Reader } from '../io/reader.js';
-import { SliceReader } from '../io/slice-reader.js';
 import type { SequentialReader } from './digest.js';
 import { EwfChunkViews } from './ewf-views.js';
 import { rawPieces, readFully, zeros } from './raw-pieces.js';
@@ -43,17 +38,22 @@ export function useHashWorkerCaches(): void {
   imageLoaderOptions.cacheBytes = WORKER_CACHE_BYTES;
   Object.assign(ntfsCacheSizes, WORKER_NTFS_CACHE);
 }
-/** Images a worker keeps open at once (a hash run names one; a fleet scan may alternate two). */
-const MAX_IMAGES = 2;
 /** Files at least this large on an EWF image are read chunk by chunk (ewf-views.ts); smaller ones share the chunk cache. */
 export const VIEWS_MIN_BYTES = 1024 * 1024;
-/** Container kinds openContainer reads (a DMG goes through openRef's loader). */
-const LEAN_KINDS = new Set(['raw', 'e01', 'vhd', 'vhdx', 'vmdk', 'qcow2']);
 
-/** `views`: an E01's chunks (ewf-views.ts); `fd`: a raw image's own descriptor (raw-pieces.ts). */
-interface Image { disk: Reader; views: EwfChunkViews | null; fd: number | null; close: () => Promise<void>; volumes: Map<string, Promise<Filesystem>>; users: number }
+/** An E01's chunk views, made once per open image. */
+const viewsByImage = new WeakMap<CachedImage, EwfChunkViews>();
 
-const images = new Map<string, Promise<Image | null>>();
+/** `views`: an E01's chunks (ewf-views.ts); `fd`: a raw image's descriptor (raw-pieces.ts). */
+function direct(img: CachedImage): { views: EwfChunkViews | null; fd: number | null } {
+  const c = img.container;
+  if (c.chunks) {
+    let v = viewsByImage.get(img);
+    if (!v) viewsByImage.set(img, (v = new EwfChunkViews(c.chunks, c.reader)));
+    return { views: v, fd: null };
+  }
+  return { views: null, fd: c.kind === 'raw' && c.reader instanceof FileReader ? c.reader.fd : null };
+}
 
 /** The job's Reader: by MFT entry when the ref and `fileId` allow it, else through openRef. */
 export async function openJob(ref: EvidenceRef, fileId: string | undefined): Promise<Reader> {
@@ -78,7 +78,7 @@ export function parseFileId(id: string): { entry: number; sequence: number } | n
 /** image › container › partition › ntfs, nothing after (no shadow copy, no subdir). */
 export function isPlainNtfsImageRef(ref: EvidenceRef): boolean {
   const c = ref.chain;
-  return c.length === 4 && c[0]!.kind === 'image' && LEAN_KINDS.has(c[1]!.kind) && c[3]!.kind === 'ntfs' && c.every((l) => l.kind !== 'vss' && l.kind !== 'subdir');
+  return c.length === 4 && c[0]!.kind === 'image' && c[3]!.kind === 'ntfs' && c.every((l) => l.kind !== 'vss' && l.kind !== 'subdir');
 }
 
 /**
@@ -88,21 +88,19 @@ export function isPlainNtfsImageRef(ref: EvidenceRef): boolean {
  */
 export async function entryVolume(ref: EvidenceRef): Promise<EntryVolume | null> {
   if (!isPlainNtfsImageRef(ref)) return null;
-  const img = await image(ref.chain[0]!.locator).catch(() => null);
-  if (!img) return null;
-  img.users++;
+  const held = await holdImage(ref.chain[0]!.locator).catch(() => null);
+  if (!held) return null;
   try {
-    const fs = await volumeFs(img, ref);
+    const fs = await refFilesystem(held.img, ref);
     if (fs instanceof NtfsFilesystem) {
-      let released = false;
-      const { views, fd } = img;
+      const { views, fd } = direct(held.img);
       const readInto = views ? (dst: Uint8Array, at: number) => views.readInto(dst, at) : fd !== null ? async (dst: Uint8Array, at: number) => readFully(fd, dst, at) : null;
-      return { fs, disk: img.disk, volumeOffset: ref.chain[2]!.offset ?? 0, readInto, release: () => { if (!released) { released = true; img.users--; } } };
+      return { fs, disk: held.img.container.reader, volumeOffset: ref.chain[2]!.offset ?? 0, readInto, release: held.release };
     }
   } catch {
     // the ordinary path gives the error
   }
-  img.users--;
+  held.release();
   return null;
 }
 
@@ -135,30 +133,28 @@ export async function liveEntryData(fs: NtfsFilesystem, id: { entry: number; seq
  * record is not that live file any more: another sequence, freed, or a directory.
  */
 async function openByEntry(ref: EvidenceRef, id: { entry: number; sequence: number }): Promise<Reader | null> {
-  const img = await image(ref.chain[0]!.locator);
-  if (!img) return null;
-  img.users++;
+  const held = await holdImage(ref.chain[0]!.locator);
   let handed = false;
   try {
-    const fs = await volumeFs(img, ref);
+    const fs = await refFilesystem(held.img, ref);
     if (!(fs instanceof NtfsFilesystem)) return null;
     const live = await liveEntryData(fs, id);
     if (!live) return null;
     const s = live.data;
     const inner = s ? fs.volume.streamReader(s, ref.path) : new BufferReader(new Uint8Array(0));
+    const { views, fd } = direct(held.img);
     let pieces: Piece[] | null = null;
-    if (s?.layout && !s.resident && (img.fd !== null || (img.views && s.layout.dataSize >= VIEWS_MIN_BYTES))) {
+    if (s?.layout && !s.resident && (fd !== null || (views && s.layout.dataSize >= VIEWS_MIN_BYTES))) {
       const at = ref.chain[2]!.offset ?? 0;
-      pieces = streamPieces(s.layout, at, img.disk.size - at);
+      pieces = streamPieces(s.layout, at, held.img.container.reader.size - at);
     }
-    const { views, fd } = img;
     const chunks = !pieces ? null : fd !== null ? () => rawPieces(fd, pieces) : views ? () => viewPieces(pieces, views) : null;
     handed = true;
-    return released(inner, img, chunks);
+    return released(inner, held.release, chunks);
   } catch {
     return null; // the ordinary path gives the error (or the bytes) as always
   } finally {
-    if (!handed) img.users--;
+    if (!handed) held.release();
   }
 }
 
@@ -166,7 +162,7 @@ async function openByEntry(ref: EvidenceRef, id: { entry: number; sequence: numb
  * The stream's Reader, released from the image on close; with `chunks`, also a SequentialReader
  * whose chunks hashReader takes as they come.
  */
-function released(inner: Reader, img: Image, chunks: (() => AsyncIterable<Uint8Array>) | null): Reader | SequentialReader {
+function released(inner: Reader, release: () => void, chunks: (() => AsyncIterable<Uint8Array>) | null): Reader | SequentialReader {
   let closed = false;
   return {
     ...(chunks ? { sequentialChunks: chunks } : {}),
@@ -175,7 +171,7 @@ function released(inner: Reader, img: Image, chunks: (() => AsyncIterable<Uint8A
     close: async () => {
       if (closed) return;
       closed = true;
-      img.users--;
+      release();
       await inner.close();
     },
   };
@@ -185,68 +181,5 @@ async function* viewPieces(pieces: readonly Piece[], views: EwfChunkViews): Asyn
   for (const p of pieces) {
     if (p.disk !== null) yield* views.range(p.disk, p.disk + p.length);
     else yield* zeros(p.length);
-  }
-}
-
-function volumeFs(img: Image, ref: EvidenceRef): Promise<Filesystem> {
-  const vol = ref.chain[2]!;
-  const offset = vol.offset ?? 0;
-  const key = `${offset}|${ref.chain[3]!.locator}`;
-  let p = img.volumes.get(key);
-  if (!p) {
-    if (!Number.isSafeInteger(offset) || offset < 0 || offset > img.disk.size) return Promise.reject(new Error(`volume offset ${offset} outside the disk`));
-    p = reopenFilesystem(new SliceReader(img.disk, offset, img.disk.size - offset), [...ref.chain]);
-    img.volumes.set(key, p);
-    p.catch(() => img.volumes.delete(key));
-  }
-  return p;
-}
-
-/** The worker's open image (null when its kind is not one this path opens); least recent closed first. */
-function image(path: string): Promise<Image | null> {
-  let p = images.get(path);
-  if (p) {
-    images.delete(path);
-    images.set(path, p);
-    return p;
-  }
-  p = openImage(path);
-  images.set(path, p);
-  p.then((img) => { if (!img) images.delete(path); }, () => images.delete(path));
-  void evict();
-  return p;
-}
-
-async function evict(): Promise<void> {
-  for (const [k, p] of images) {
-    if (images.size <= MAX_IMAGES) return;
-    const img = await p.catch(() => null);
-    if (img && img.users > 0) continue;
-    images.delete(k);
-    await img?.close().catch(() => {});
-  }
-}
-
-async function openImage(path: string): Promise<Image | null> {
-  const kind = (await detectEvidence(path)).kind;
-  if (!LEAN_KINDS.has(kind)) return null;
-  if (kind !== 'e01') {
-    const c = await openContainer(path, { cacheBytes: WORKER_CACHE_BYTES });
-    if (c.kind !== 'raw') return { disk: c.reader, views: null, fd: null, close: () => c.close(), volumes: new Map(), users: 0 };
-    // The raw image's own descriptor for rawPieces (the container's is private to its reader).
-    const own = await openReadOnly(path).catch(async (err: unknown) => {
-      await c.close();
-      throw err;
-    });
-    return { disk: c.reader, views: null, fd: own.handle.fd, close: async () => { await own.handle.close(); await c.close(); }, volumes: new Map(), users: 0 };
-  }
-  // The segment set exactly as containers/index.ts finds it, with the worker's smaller cache.
-  const { segments, closeAll } = await openEwfSegments(path);
-  try {
-    const img = await openEwf(segments, { cacheBytes: WORKER_CACHE_BYTES });
-    return { disk: img.reader, views: new EwfChunkViews(img.chunks, img.reader), fd: null, close: async () => { await img.reader.close(); await closeAll(); }, volumes: new Map(), users: 0 };
-  } catch (err) {
-    await closeAll();
-    throw err;
   }
 }

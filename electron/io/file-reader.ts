@@ -28,6 +28,11 @@ export class FileReader implements Reader {
     }
   }
 
+  /** The read-only descriptor, for blocking reads into a caller's buffer on a worker thread (hashing/raw-pieces.ts). Valid until close(). */
+  get fd(): number {
+    return this.handle.fd;
+  }
+
   async read(offset: number, length: number): Promise<Uint8Array> {
     const r = clampRange(this.size, offset, length);
     if (r.length === 0) return new Uint8Array(0);

@@ -9,7 +9,7 @@ import type { ReadIssue } from '../../io/block-cache.js';
 import { ConcatReader } from '../../io/concat-reader.js';
 import { FileReader } from '../../io/file-reader.js';
 import type { Reader } from '../../io/reader.js';
-import { openEwf, segmentFileName, sniffEwf } from '../../formats/ewf/index.js';
+import { openEwf, segmentFileName, sniffEwf, type ChunkSource } from '../../formats/ewf/index.js';
 import { openQcow, sniffQcow } from '../../formats/qcow2/index.js';
 import { openVhd, sniffVhd } from '../../formats/vhd/index.js';
 import { openVhdx, sniffVhdx } from '../../formats/vhdx/index.js';
@@ -33,6 +33,8 @@ export interface OpenedContainer {
    * while reading later are appended to it.
    */
   issues: { message: string; offset: number | null; file: string | null }[];
+  /** EWF: the chunk tables behind `reader`, for a reader that decodes chunks itself (hashing/ewf-views.ts). */
+  chunks?: ChunkSource;
   close(): Promise<void>;
 }
 export interface OpenContainerOptions {
@@ -178,6 +180,7 @@ async function openEwfSet(path: string, opts: OpenContainerOptions, issues: Read
       reader: img.reader,
       info: img.info,
       issues,
+      chunks: img.chunks,
       close: async () => {
         await img.reader.close();
         await closeAll();

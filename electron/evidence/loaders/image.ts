@@ -151,54 +151,80 @@ export async function openImageEvidence(path: string, _evidenceId: string, detec
   };
 }
 
-// ---- ref opener: EvidenceRef → Reader, with a small per-process cache of opened images ----
+// ---- opened images, per process: the ref opener's, and a hash worker's by-entry opener's ----
 
-interface CachedImage { container: OpenedContainer; fsByOffset: Map<string, Promise<Filesystem>>; refs: number }
+/** An image opened once per process: its container, its file systems by volume and layers, and how many hold it. */
+export interface CachedImage {
+  readonly container: OpenedContainer;
+  readonly fsByKey: Map<string, Promise<Filesystem>>;
+  holders: number;
+}
 const CACHE_MAX = 4;
 const cache = new Map<string, Promise<CachedImage>>();
 
-async function cachedImage(path: string): Promise<CachedImage> {
+/**
+ * The image at `path`, opened at most once per process (so a hash worker that opens one file by
+ * its MFT entry and the next by its path reads one container, one chunk cache) and held until
+ * `release`; beyond CACHE_MAX images, the least recently used one nobody holds is closed.
+ */
+export async function holdImage(path: string): Promise<{ img: CachedImage; release: () => void }> {
   let p = cache.get(path);
   if (p) {
     cache.delete(path);
     cache.set(path, p);
-    return p;
+  } else {
+    p = detectEvidence(path)
+      .then((d) => openAnyContainer(path, d.kind, false))
+      .then((container) => ({ container, fsByKey: new Map(), holders: 0 }));
+    cache.set(path, p);
+    p.catch(() => cache.delete(path));
   }
-  p = detectEvidence(path)
-    .then((d) => openAnyContainer(path, d.kind, false))
-    .then((container) => ({ container, fsByOffset: new Map(), refs: 0 }));
-  cache.set(path, p);
-  p.catch(() => cache.delete(path));
-  await evict();
-  return p;
+  const img = await p;
+  img.holders++;
+  void evict();
+  let released = false;
+  return { img, release: () => { if (!released) { released = true; img.holders--; } } };
 }
 
 async function evict(): Promise<void> {
   for (const [k, p] of cache) {
     if (cache.size <= CACHE_MAX) return;
     const img = await p.catch(() => null);
-    if (img && img.refs > 0) continue;
+    if (img && img.holders > 0) continue;
     cache.delete(k);
     await img?.container.close().catch(() => {});
   }
 }
 
+/** The file system `ref`'s chain names on the held image, opened once per volume offset and layer chain. */
+export function refFilesystem(img: CachedImage, ref: EvidenceRef): Promise<Filesystem> {
+  const vol = ref.chain[2];
+  if (!vol || ref.chain.length < 4) return Promise.reject(new Error(`image ref ${ref.evidenceId}:${ref.path} lacks its volume or file system layer`));
+  const offset = vol.offset ?? 0;
+  const disk = img.container.reader;
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > disk.size) return Promise.reject(new Error(`volume offset ${offset} outside the disk`));
+  const key = `${offset}|${ref.chain.slice(3).map((l) => `${l.kind}:${l.locator}`).join('/')}`;
+  let fsP = img.fsByKey.get(key);
+  if (!fsP) {
+    fsP = reopenFilesystem(new SliceReader(disk, offset, disk.size - offset), [...ref.chain]);
+    img.fsByKey.set(key, fsP);
+    fsP.catch(() => img.fsByKey.delete(key));
+  }
+  return fsP;
+}
+
 export async function openImageRef(full: EvidenceRef): Promise<Reader> {
   const ref = { ...full, ...resolveSubdir(full) }; // a KAPE VHDX's host view starts at /C on its volume
-  const [image, , vol, fsLayer] = ref.chain;
-  if (!image || image.kind !== 'image' || !vol || !fsLayer) throw new Error(`image ref ${ref.evidenceId}:${ref.path} lacks its volume or file system layer`);
-  const img = await cachedImage(image.locator);
-  const offset = vol.offset ?? 0;
-  const key = `${offset}|${ref.chain.slice(3).map((l) => `${l.kind}:${l.locator}`).join('/')}`;
-  let fsP = img.fsByOffset.get(key);
-  if (!fsP) {
-    const disk = img.container.reader;
-    fsP = reopenFilesystem(new SliceReader(disk, offset, disk.size - offset), [...ref.chain]);
-    img.fsByOffset.set(key, fsP);
-    fsP.catch(() => img.fsByOffset.delete(key));
+  const image = ref.chain[0];
+  if (!image || image.kind !== 'image' || ref.chain.length < 4) throw new Error(`image ref ${ref.evidenceId}:${ref.path} lacks its volume or file system layer`);
+  const held = await holdImage(image.locator);
+  let r: Reader;
+  try {
+    r = await (await refFilesystem(held.img, ref)).open(ref.path);
+  } catch (err) {
+    held.release();
+    throw err;
   }
-  const r = await (await fsP).open(ref.path);
-  img.refs++;
   let closed = false;
   return {
     size: r.size,
@@ -206,7 +232,7 @@ export async function openImageRef(full: EvidenceRef): Promise<Reader> {
     close: async () => {
       if (closed) return;
       closed = true;
-      img.refs--;
+      held.release();
       await r.close();
     },
   };
