@@ -20,10 +20,11 @@ import { entryVolume, isPlainNtfsImageRef, liveEntryData, parseFileId, type Entr
 import { ZEROS } from './raw-pieces.js';
 import { streamPieces, type Piece } from './stream-pieces.js';
 
+const MiB = 1024 * 1024;
 /** Files at least this large take the per-file path (which streams them in container units). */
 export const BATCH_FILE_MAX_BYTES = 1024 * 1024;
-/** File bytes gathered before a load is read and hashed. */
-const LOAD_BYTES = 4 * 1024 * 1024;
+/** File bytes gathered before a load is read and hashed (its span buffer is about this size, twice per worker). */
+const LOAD_BYTES = 2 * 1024 * 1024;
 /** Files gathered at most before a load is read and hashed. */
 const LOAD_FILES = 512;
 /** Two pieces this close on disk are read in one span (the gap is read and dropped). */
@@ -193,7 +194,7 @@ const MAX_KEPT_BYTES = 16 * 1024 * 1024;
 function takeBuffer(bytes: number): Uint8Array {
   const i = spare.findIndex((b) => b.length >= bytes);
   if (i >= 0) return spare.splice(i, 1)[0]!;
-  return new Uint8Array(Math.max(bytes, LOAD_BYTES + SPAN_MAX));
+  return new Uint8Array(Math.ceil(bytes / MiB) * MiB);
 }
 
 function giveBack(b: Uint8Array): void {
