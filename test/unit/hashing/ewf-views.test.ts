@@ -51,6 +51,17 @@ test('chunk views give the media reader\'s bytes: whole media and ranges cut any
         assert.deepEqual(into, want, `${v}: readInto ${a}-${end}`);
       }
       await assert.rejects(views.readInto(new Uint8Array(2), img.mediaSize - 1), RangeError);
+      // Scattered small reads, as a batch of small files makes them: chunks come back from the
+      // recent-chunk buffers, are evicted and their buffers recycled (the short last chunk too).
+      let x = 12345;
+      const next = (n: number): number => ((x = (x * 1103515245 + 12345) >>> 0) % n);
+      for (let i = 0; i < 600; i++) {
+        const len = 1 + next(3 * cs);
+        const at = i % 50 === 0 ? img.mediaSize - len : next(img.mediaSize - len);
+        const dst = new Uint8Array(len);
+        await views.readInto(dst, at);
+        assert.deepEqual(dst, plain(await img.reader.read(at, len)), `${v}: scattered readInto ${at}+${len}`);
+      }
       assert.deepEqual(await collect(views.range(77, 77)), new Uint8Array(0));
       await assert.rejects(collect(views.range(0, img.mediaSize + 1)), RangeError);
     } finally {
