@@ -22,6 +22,7 @@ import { EvidenceView } from './evidence-view.js';
 const UTILITY_CACHE_BYTES = 8 * 1024 * 1024;
 const UTILITY_NTFS_CACHE = { records: 2048, files: 512 };
 
+/** Process-wide settings: these utilities are the CLI's commands, one per process (the app's engine never calls them). */
 function openView(evidence: string): Promise<EvidenceView> {
   imageLoaderOptions.cacheBytes ??= UTILITY_CACHE_BYTES;
   Object.assign(ntfsCacheSizes, UTILITY_NTFS_CACHE);
