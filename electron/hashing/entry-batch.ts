@@ -4,14 +4,15 @@
  * raw image a trip to libuv's I/O threads) and a fresh window: ≈ 50–70 µs, fifteen times the
  * SHA-256 of its bytes, so 50,000 small files took longer than 3 GB of big ones. Here a batch's
  * records come through the volume's record cache (read ahead in $MFT order), their data is
- * gathered into a few large reads of the disk (neighbouring files are neighbours on disk, and one
- * EWF chunk holds several of them), and each file is hashed from those spans synchronously.
+ * gathered into a few reads of the disk sorted by offset (files written together usually lie
+ * together, and one EWF chunk holds several small files), and each file is hashed from those spans
+ * synchronously.
  *
  * The bytes are the ordinary reader's exactly: the pieces are stream-pieces.ts's mapping
- * (AttrStreamReader's, sparse and uninitialized ranges as zeros), read from the same disk reader
- * the per-file path uses. Anything else — a stale or unusual record, a compressed or fragmented
- * stream, a read that fails or comes back short — is handed back for the per-file path, which
- * then reports it exactly as it always does.
+ * (AttrStreamReader's: fragments in order, sparse and uninitialized ranges as zeros), read from
+ * the disk beneath the same volume. Anything else — a stale record, no unnamed $DATA, a compressed
+ * stream, a file of 1 MiB or more, a read that fails or comes back short — is handed back for the
+ * per-file path, which then reports it exactly as it always does.
  */
 import type { EvidenceRef } from '../common/evidence-ref.js';
 import type { TaskJob } from './protocol.js';

@@ -3,9 +3,9 @@
  * MFT entry (`fileId`, `entry-sequence`) is opened by that entry on the volume the image loader
  * keeps open for this thread (the same container and file system openRef uses, so a worker never
  * holds one image open twice): no path walk from the root through directory indexes for each of
- * 50,000 files, and no per-file wrapper layers. Anything else (another file system, a shadow copy, a KAPE subdir, an
- * archive, a folder, an entry that no longer matches) goes through openRef as before, so a
- * digest never depends on which way the file was opened.
+ * 50,000 files, and no per-file wrapper layers. Anything else (another file system, a shadow
+ * copy, a KAPE subdir, an archive, a folder, an entry that no longer matches) goes through openRef
+ * as before, so a digest never depends on which way the file was opened.
  *
  * A worker's images keep small block caches (useHashWorkerCaches): files are hashed front to back
  * in large reads, so 64 MiB of decoded chunks per worker (the scan's default) only cost memory here.

@@ -167,7 +167,7 @@ const cache = new Map<string, Promise<CachedImage>>();
  * its MFT entry and the next by its path reads one container, one chunk cache) and held until
  * `release`; beyond CACHE_MAX images, the least recently used one nobody holds is closed.
  */
-export async function holdImage(path: string): Promise<{ img: CachedImage; release: () => void }> {
+export async function holdImage(path: string, retry = true): Promise<{ img: CachedImage; release: () => void }> {
   let p = cache.get(path);
   if (p) {
     cache.delete(path);
@@ -180,6 +180,9 @@ export async function holdImage(path: string): Promise<{ img: CachedImage; relea
     p.catch(() => cache.delete(path));
   }
   const img = await p;
+  // Evicted (and being closed) while we waited for it: open it again, once (a second loss means
+  // more images held at once than the cache keeps; the reads then fail and say so, nothing hangs).
+  if (cache.get(path) !== p && retry) return holdImage(path, false);
   img.holders++;
   void evict();
   let released = false;

@@ -7,10 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../../electron/evidence/loaders/index.js';
+import { holdImage, refFilesystem } from '../../../electron/evidence/loaders/image.js';
 import { openEvidence } from '../../../electron/evidence/open.js';
 import { openRef } from '../../../electron/evidence/resolve.js';
 import { FsTarget } from '../../../electron/evidence/target.js';
@@ -71,6 +72,34 @@ test('GPT disk: the Windows volume is entry 1; the ref opener re-reads a file fr
   } finally {
     await ev.close();
   }
+});
+
+test('the per-process image cache: one container per image, held images are never closed, unheld ones beyond four are', { skip }, async () => {
+  // Six copies of the disk (six distinct images); the first is held throughout.
+  const paths = Array.from({ length: 6 }, (_, i) => join(tmp, `held-${i}.raw`));
+  for (const p of paths) copyFileSync(join(dir!, 'gpt.raw'), p);
+  const first = await holdImage(paths[0]!);
+  const again = await holdImage(paths[0]!);
+  assert.equal(again.img, first.img, 'the same image twice is one container');
+  again.release();
+  const fs = await refFilesystem(first.img, { evidenceId: 'E1', path: '/', chain: [{ kind: 'image', locator: paths[0]! }, { kind: 'raw', locator: '' }, { kind: 'gpt', locator: '1', offset: 34816 * 512 }, { kind: 'ntfs', locator: 'vol1' }] });
+  assert.equal(await refFilesystem(first.img, { evidenceId: 'E1', path: '/x', chain: [{ kind: 'image', locator: paths[0]! }, { kind: 'raw', locator: '' }, { kind: 'gpt', locator: '1', offset: 34816 * 512 }, { kind: 'ntfs', locator: 'vol1' }] }), fs, 'one file system per volume');
+  const others = [];
+  for (const p of paths.slice(1)) {
+    const h = await holdImage(p);
+    h.release();
+    others.push(h.img);
+  }
+  await new Promise((r) => setTimeout(r, 50)); // evictions close asynchronously
+  // Still readable: it was held while five others came and went.
+  assert.ok((await fs.stat(`${APP}/ffmpeg.dll`))?.size === 300002);
+  assert.equal((await first.img.container.reader.read(0, 512)).length, 512);
+  // The least recent unheld image was closed: holding it again opens a new container.
+  const reopened = await holdImage(paths[1]!);
+  assert.notEqual(reopened.img, others[0], 'evicted and opened again');
+  reopened.release();
+  first.release();
+  await assert.rejects(refFilesystem(first.img, { evidenceId: 'E1', path: '/', chain: [{ kind: 'image', locator: paths[0]! }] }), /lacks its volume/);
 });
 
 test('a bare NTFS volume without Windows is one host labelled vol0', { skip }, async () => {
