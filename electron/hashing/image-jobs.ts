@@ -24,8 +24,12 @@ import { EwfChunkViews } from './ewf-views.js';
 import { rawPieces, readFully, zeros } from './raw-pieces.js';
 import { streamPieces, type Piece } from './stream-pieces.js';
 
-/** Decoded EWF chunks (and VHD/VHDX/QCOW2/VMDK blocks) a worker keeps (see above). */
-export const WORKER_CACHE_BYTES = 8 * 1024 * 1024;
+/**
+ * Decoded EWF chunks (and VHD/VHDX/QCOW2/VMDK blocks) a worker keeps, for its $MFT reads and the
+ * odd file opened by path: small files go through the chunk views' own recent chunks, big ones
+ * past any cache.
+ */
+export const WORKER_CACHE_BYTES = 2 * 1024 * 1024;
 /**
  * MFT records and assembled files a worker's volumes keep: each file's record is read once, so
  * the scan's 16k records and 4k files only fill the worker's heap (and its garbage collector's
