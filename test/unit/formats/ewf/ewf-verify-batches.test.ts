@@ -2,32 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { adler32, decodeBatch, InflateMemo } from '../../../../electron/formats/ewf/index.js';
+import { decodeBatch, InflateMemo } from '../../../../electron/formats/ewf/index.js';
 import type { ChunkSource } from '../../../../electron/formats/ewf/chunks.js';
 import { DESC_WORDS, FLAG_COMPRESSED, FLAG_MISSING, planBatches } from '../../../../electron/formats/ewf/verify-plan.js';
 import { BufferReader } from '../../../../electron/io/buffer-reader.js';
+import { chunkSpan } from './chunk-span.js';
 
 const CS = 4096;
 
-/** A span of chunks back to back plus their descriptors. */
-function build(chunks: { data: Uint8Array; kind: 'z' | 'stored' | 'stored-bad' | 'missing' }[]): { span: Uint8Array; desc: Int32Array } {
-  const parts: Uint8Array[] = [];
-  const desc = new Int32Array(chunks.length * DESC_WORDS);
-  let at = 0;
-  chunks.forEach((c, k) => {
-    let stored: Uint8Array = new Uint8Array(0);
-    if (c.kind === 'z') stored = deflateSync(c.data);
-    else if (c.kind !== 'missing') {
-      stored = new Uint8Array(c.data.length + 4);
-      stored.set(c.data);
-      new DataView(stored.buffer).setUint32(c.data.length, adler32(c.data) ^ (c.kind === 'stored-bad' ? 1 : 0), true);
-    }
-    desc.set([at, stored.length, c.kind === 'z' ? FLAG_COMPRESSED : c.kind === 'missing' ? FLAG_MISSING : 0, c.data.length], k * DESC_WORDS);
-    parts.push(stored);
-    at += stored.length;
-  });
-  return { span: Buffer.concat(parts), desc };
-}
+const build = chunkSpan;
 
 const text = (seed: number): Uint8Array => Uint8Array.from({ length: CS }, (_, i) => (i * seed + (i >> 5)) & 0xff);
 

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { adler32 } from '../../../../electron/formats/ewf/index.js';
 import { accountReport, ChunkInflater, decodeSpan, emptyReport, type EwfMediaDigest, type SlotTarget } from '../../../../electron/formats/ewf/verify.js';
-import { DESC_WORDS, FLAG_COMPRESSED, FLAG_MISSING, type Batch } from '../../../../electron/formats/ewf/verify-plan.js';
+import { DESC_WORDS, type Batch } from '../../../../electron/formats/ewf/verify-plan.js';
 import type { ChunkSource } from '../../../../electron/formats/ewf/chunks.js';
+import { chunkSpan, type SpanChunk } from './chunk-span.js';
 
 const CS = 4096;
 const text = (seed: number, n = CS): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * seed + (i >> 5)) & 0xff);
@@ -94,25 +95,13 @@ for (const reuse of [true, false]) {
 }
 
 /** A batch over `chunks` laid back to back in one span, as the planner describes it. */
-function batch(firstChunk: number, chunks: { data: Uint8Array; kind: 'z' | 'stored' | 'stored-bad' | 'missing' }[]): { b: Batch; span: Uint8Array } {
-  const parts: Uint8Array[] = [];
-  const desc = new Int32Array(chunks.length * DESC_WORDS);
+function batch(firstChunk: number, chunks: SpanChunk[]): { b: Batch; span: Uint8Array } {
+  const { span, desc } = chunkSpan(chunks);
   const missing = new Map<number, string>();
-  let at = 0;
   chunks.forEach((c, k) => {
-    let stored: Uint8Array = new Uint8Array(0);
-    if (c.kind === 'z') stored = deflateSync(c.data);
-    else if (c.kind === 'missing') missing.set(k, `chunk ${firstChunk + k}: offset lies outside disk.E01`);
-    else {
-      stored = new Uint8Array(c.data.length + 4);
-      stored.set(c.data);
-      new DataView(stored.buffer).setUint32(c.data.length, adler32(c.data) ^ (c.kind === 'stored-bad' ? 1 : 0), true);
-    }
-    desc.set([at, stored.length, c.kind === 'z' ? FLAG_COMPRESSED : c.kind === 'missing' ? FLAG_MISSING : 0, c.data.length], k * DESC_WORDS);
-    parts.push(stored);
-    at += stored.length;
+    if (c.kind === 'missing') missing.set(k, `chunk ${firstChunk + k}: offset lies outside disk.E01`);
   });
-  return { b: { firstChunk, count: chunks.length, segment: 0, spanStart: 1000, spanLength: at, desc, missing }, span: Buffer.concat(parts) };
+  return { b: { firstChunk, count: chunks.length, segment: 0, spanStart: 1000, spanLength: span.length, desc, missing }, span };
 }
 
 /** Slot of 8 chunks starting at chunk 8, no tags. */
