@@ -18,7 +18,7 @@ import type { EvidenceRef } from '../common/evidence-ref.js';
 import type { TaskJob } from './protocol.js';
 import { breathe, Digester, type Digests } from './digest.js';
 import { entryVolume, isPlainNtfsImageRef, liveEntryData, parseFileId, type EntryVolume } from './image-jobs.js';
-import { ZEROS } from './raw-pieces.js';
+import { zeros } from './raw-pieces.js';
 import { streamPieces, type Piece } from './stream-pieces.js';
 
 const MiB = 1024 * 1024;
@@ -173,7 +173,7 @@ function hashItems(load: Item[], spans: Span[], prefixSha1: boolean, emit: Emit,
       item.pieces.forEach((p, i) => {
         if (p.length === 0) return;
         if (p.disk === null) {
-          for (let left = p.length; left > 0; left -= ZEROS.length) d.feed(left >= ZEROS.length ? ZEROS : ZEROS.subarray(0, left));
+          for (const z of zeros(p.length)) d.feed(z);
           return;
         }
         const span = spans[item.spans[i]!]!;

@@ -11,7 +11,6 @@
  * outside its segment file, not inflating to its full size, stored short) is read through the
  * media reader itself, which reads it as zeros and records the issue as it always does.
  */
-import { inflateSync } from 'node:zlib';
 import { ParseError } from '../common/issues.js';
 import { ChunkInflater, locateChunk, type ChunkSource } from '../formats/ewf/index.js';
 import type { Reader } from '../io/reader.js';
@@ -115,22 +114,6 @@ export class EwfChunkViews {
     }
   }
 
-  /** decode() into `slot` (want bytes); false when the media reader must give them. */
-  private decodeInto(span: { bytes: Uint8Array; base: number }, located: Located[], index: number, slot: Uint8Array): boolean {
-    const loc = located[index - located[0]!.index];
-    if (!loc || loc.index !== index) return false;
-    const from = loc.start - span.base;
-    if (from + loc.length > span.bytes.length) return false;
-    const raw = span.bytes.subarray(from, from + loc.length);
-    if (!loc.compressed) {
-      if (raw.length < slot.length) return false;
-      slot.set(raw.subarray(0, slot.length));
-      return true;
-    }
-    this.inflater ??= new ChunkInflater(this.src.chunkSize);
-    return this.inflater.inflateInto(raw, slot) === null;
-  }
-
   /** Chunks from `first` whose stored bytes lie in one segment, ascending, within SPAN_BYTES. */
   private plan(first: number, last: number): { located: Located[]; next: number } {
     const { chunkSize: cs } = this.src;
@@ -172,29 +155,48 @@ export class EwfChunkViews {
 
   /** Chunk `index`'s media bytes from the span, or null when the media reader must give them. */
   private decode(span: { bytes: Uint8Array; base: number }, located: Located[], index: number, want: number): Uint8Array | null {
-    const at = index - located[0]!.index;
-    const loc = located[at];
-    if (!loc || loc.index !== index) return null;
-    const from = loc.start - span.base;
-    if (from + loc.length > span.bytes.length) return null; // short read: the file shrank
-    const raw = span.bytes.subarray(from, from + loc.length);
-    if (!loc.compressed) return raw.length >= want ? raw.subarray(0, want) : null;
+    const stored = storedChunk(span, located, index);
+    if (!stored) return null;
+    const { raw, compressed } = stored;
+    if (!compressed) return raw.length >= want ? raw.subarray(0, want) : null;
     const key = raw.length <= MEMO_MAX_INPUT ? Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1') : null;
     let out = key === null ? undefined : this.memo.get(key);
     if (!out) {
-      try {
-        out = inflateSync(raw, { maxOutputLength: this.src.chunkSize });
-      } catch {
-        return null;
-      }
+      out = new Uint8Array(want);
+      if (!this.inflateInto(raw, out)) return null;
       if (key !== null) this.remember(key, out);
     }
     if (out.length < want) return null;
     return out.length === want ? out : out.subarray(0, want);
   }
 
+  /** decode() into `slot` (want bytes); false when the media reader must give them. */
+  private decodeInto(span: { bytes: Uint8Array; base: number }, located: Located[], index: number, slot: Uint8Array): boolean {
+    const stored = storedChunk(span, located, index);
+    if (!stored) return false;
+    if (stored.compressed) return this.inflateInto(stored.raw, slot);
+    if (stored.raw.length < slot.length) return false;
+    slot.set(stored.raw.subarray(0, slot.length));
+    return true;
+  }
+
+  /** One reused zlib stream for every chunk this reader inflates (ChunkInflater says why). */
+  private inflateInto(raw: Uint8Array, dst: Uint8Array): boolean {
+    this.inflater ??= new ChunkInflater(this.src.chunkSize);
+    return this.inflater.inflateInto(raw, dst) === null;
+  }
+
   private remember(key: string, value: Uint8Array): void {
     if (this.memo.size >= MEMO_MAX_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(key, value);
   }
+}
+
+/** Chunk `index`'s stored bytes in the span, or null when the span does not hold them whole (the file shrank). */
+function storedChunk(span: { bytes: Uint8Array; base: number }, located: Located[], index: number): { raw: Uint8Array; compressed: boolean } | null {
+  const loc = located[index - (located[0]?.index ?? 0)];
+  if (!loc || loc.index !== index) return null;
+  const from = loc.start - span.base;
+  if (from + loc.length > span.bytes.length) return null;
+  return { raw: span.bytes.subarray(from, from + loc.length), compressed: loc.compressed };
 }

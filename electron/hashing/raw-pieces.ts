@@ -9,7 +9,7 @@ import type { Piece } from './stream-pieces.js';
 
 const WINDOW = 1024 * 1024;
 /** Shared zeros for sparse and uninitialized pieces (only ever read). */
-export const ZEROS = new Uint8Array(WINDOW);
+const ZEROS = new Uint8Array(WINDOW);
 
 /** Windows kept for reuse; a file holds one while it is read, so this covers a worker's lanes. */
 const spare: Uint8Array[] = [];
