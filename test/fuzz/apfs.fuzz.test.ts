@@ -91,6 +91,17 @@ test('mutated APFS metadata objects: walk and read everything', { skip }, async 
   console.log(`# apfs fuzz: ${runs} mutated containers walked over ${objects.length} metadata objects`);
 });
 
+test('a checkpoint superblock naming an object map far past the container is a ParseError (fuzz seed 1086303118)', { skip }, async () => {
+  const img = new Uint8Array(readFileSync(IMAGE));
+  const b = img.subarray(8 * 4096, 9 * 4096); // the newest checkpoint's superblock in the corpus image
+  b[165] = 127; // high byte of nx_omap_oid
+  b[0] = 0;
+  const { lo, hi } = fletcher64(b);
+  new DataView(b.buffer, b.byteOffset, 8).setUint32(0, lo, true);
+  new DataView(b.buffer, b.byteOffset, 8).setUint32(4, hi, true);
+  await assert.rejects(openApfsContainer(new BufferReader(img), []), (e: unknown) => e instanceof ParseError && /container omap_phys at block \d+ \(container has \d+\)/.test(e.message));
+});
+
 test('LZFSE, LZVN and decmpfs from random and mutated bytes', async () => {
   const start = Date.now();
   const seeds = [

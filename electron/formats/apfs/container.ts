@@ -98,6 +98,10 @@ export class ApfsContainer implements NodeSource {
     const best = await newestCheckpoint(reader, geom.blockSize, geom.xpDescBase, geom.xpDescBlocks, geom.descIsTree);
     const sb = best && (!sb0 || best.header.xid >= sb0.header.xid) ? best : sb0;
     if (!sb) throw new ParseError('checksum', { what: 'no valid container superblock in block 0 or the checkpoint area' });
+    // Checked as block() checks every later address: a damaged superblock can name any u64 here.
+    if (!Number.isSafeInteger(sb.omapOid * sb.blockSize) || sb.omapOid <= 0 || sb.omapOid >= sb.blockCount) {
+      throw new ParseError('out-of-bounds', { what: `container omap_phys at block ${sb.omapOid} (container has ${sb.blockCount})` });
+    }
     const omapBlock = await reader.read(sb.omapOid * sb.blockSize, sb.blockSize);
     if (omapBlock.length !== sb.blockSize) throw new ParseError('truncated', { what: 'container omap_phys', offset: sb.omapOid * sb.blockSize, need: sb.blockSize, have: omapBlock.length });
     checkObject(omapBlock, sb.omapOid * sb.blockSize, 'container omap_phys', OBJECT_TYPE.OMAP);
